@@ -1,0 +1,46 @@
+"""Backends and dispatch: each family of claims goes to one backend module.
+
+A backend is a module with `FAMILY` (the family it takes) and
+`check(claim, limits) -> Outcome`.  A family without a backend gets
+`unknown` with the reason, never `proved`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from prove.elaborate import Claim
+from prove.verdict import Outcome
+
+BACKENDS = {
+    "identity": "prove.solver.identities",
+    "analysis": "prove.solver.analysis",
+    "graph": "prove.solver.graphs",
+    "derivation": "prove.solver.derivations",
+}
+FAMILY_WORDS = {
+    "identity": "identity",
+    "analysis": "stationary-point and convexity",
+    "graph": "graph",
+    "derivation": "calc-chain",
+}
+
+
+@dataclass(frozen=True)
+class Limits:
+    timeout: float = 10.0  # seconds per claim, enforced by the runner
+    memory_mb: int = 4096
+
+
+def check(claim: Claim, limits: Limits = Limits()) -> Outcome:
+    module_name = BACKENDS.get(claim.family)
+    try:
+        module = importlib.import_module(module_name) if module_name else None
+    except ModuleNotFoundError as exc:
+        if exc.name != module_name:
+            raise
+        module = None
+    if module is None:
+        return Outcome.unknown(f"no backend for {FAMILY_WORDS.get(claim.family, claim.family)} claims yet")
+    return module.check(claim, limits)

@@ -1,0 +1,91 @@
+"""Verdicts and results: what a run says about each claim."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Optional
+
+
+class Verdict(str, Enum):
+    PROVED = "proved"      # holds for every value of every variable, no bound
+    VERIFIED = "verified"  # holds for every instance up to the bound that `bound` names
+    REFUTED = "refuted"    # a concrete counterexample, re-checked independently of its finder
+    UNKNOWN = "unknown"    # no verdict; `reason` says why and what might help
+    ERROR = "error"        # malformed or ill-typed, at a position
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Step:
+    """The verdict on one step of a calc chain."""
+
+    line: int
+    verdict: Verdict
+    witness: Optional[dict] = None
+    reason: Optional[str] = None
+    method: str = ""
+    text: str = ""
+
+    def to_json(self) -> dict:
+        return {"line": self.line, "verdict": self.verdict.value, "witness": self.witness,
+                "reason": self.reason, "method": self.method}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a backend found; the runner adds where and how long."""
+
+    verdict: Verdict
+    method: str = ""
+    witness: Optional[dict] = None  # variable name -> value written in the claim language
+    bound: Optional[str] = None
+    reason: Optional[str] = None
+    steps: tuple[Step, ...] = ()
+
+    @staticmethod
+    def unknown(reason: str, method: str = "") -> "Outcome":
+        return Outcome(Verdict.UNKNOWN, method=method, reason=reason)
+
+
+@dataclass(frozen=True)
+class Result:
+    """One claim's verdict, as the report, the JSON and the Python API show it."""
+
+    name: str
+    verdict: Verdict
+    expected: str = "proved"
+    witness: Optional[dict] = None
+    bound: Optional[str] = None
+    reason: Optional[str] = None
+    method: str = ""
+    line: int = 0
+    seconds: float = 0.0
+    file: str = ""
+    column: int = 0
+    source: str = ""  # the claim's first source line, or the caret block of an error
+    steps: tuple[Step, ...] = field(default=())
+
+    @property
+    def as_expected(self) -> bool:
+        return meets(self.verdict, self.expected)
+
+    def to_json(self) -> dict:
+        data = {
+            "file": self.file, "line": self.line, "name": self.name, "verdict": self.verdict.value,
+            "expected": self.expected, "as_expected": self.as_expected, "method": self.method,
+            "bound": self.bound, "witness": self.witness, "reason": self.reason,
+            "seconds": round(self.seconds, 4),
+        }
+        if self.steps:
+            data["steps"] = [s.to_json() for s in self.steps]
+        return data
+
+
+def meets(verdict: Verdict, expected: str) -> bool:
+    """`verified` meets `proved` (the bound is in the report); `proved` meets `verified`."""
+    if verdict.value == expected:
+        return True
+    return {verdict.value, expected} == {"proved", "verified"}
