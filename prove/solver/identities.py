@@ -1,0 +1,517 @@
+"""The SymPy backend for identities (section 1 of the brief), in concrete sizes.
+
+An identity `lhs = rhs` is proved when the difference of the two sides
+reduces to 0 by exact, assumption-free rewriting (expand, together, cancel,
+then simplify), and the difference is then also evaluated at random exact
+points: a simplifier that wrongly says 0 is caught there.  A claim is
+refuted only at a point where the difference is certified non-zero by
+`evalf(strict=True)` and, re-translated from the syntax tree, the two sides
+are seen to differ.  A symbolic dimension `n` is instantiated n = 1..8 and
+the verdict is `verified` with that bound.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from dataclasses import dataclass, field
+from typing import Optional
+
+import sympy as sp
+
+from prove import ast as A
+from prove import sorts as S
+from prove.elaborate import Claim
+from prove.solver.sympy_translate import Fn, Translator, Untranslatable, is_matrix
+from prove.verdict import Outcome, Verdict
+
+SYMBOLIC_DIMS = range(1, 9)  # n = 1..8 when a dimension is a variable
+MAX_INSTANCES = 5000
+POOL = [sp.Integer(v) for v in (0, 1, -1, 2, -2, 3)] + [sp.Rational(1, 2), sp.Rational(-1, 2),
+                                                         sp.Rational(1, 3), sp.Rational(3, 2)]
+CROSS_CHECKS = 3
+SEARCH_POINTS = 40
+
+
+@dataclass(eq=False)
+class Goal:
+    """One scalar fact to check: `lhs rel rhs` in one instance."""
+
+    lhs: object
+    rhs: object
+    rel: str
+    instance: dict  # name -> concrete int for dims and indices
+    entry: str = ""  # which entry of a vector or matrix equation
+
+
+@dataclass(eq=False)
+class Instance:
+    values: dict  # dims and indices: name -> int
+    env: dict  # name -> SymPy value
+    symbols: dict  # name -> symbol or matrix of symbols (the free real unknowns)
+    solved: dict = field(default_factory=dict)  # symbol -> expression from an equality hypothesis
+    conditions: list = field(default_factory=list)  # (lhs, rel, rhs) the point must satisfy
+
+
+def check(claim: Claim, limits=None) -> Outcome:
+    try:
+        return _check(claim)
+    except Untranslatable as exc:
+        return Outcome.unknown(str(exc), method="sympy")
+
+
+def _check(claim: Claim) -> Outcome:
+    dims = [v for v in claim.variables if isinstance(v.sort, S.Int) and v.domain is None]
+    bound = None
+    if dims:
+        names = ", ".join(v.name for v in dims)
+        bound = f"{names} = {SYMBOLIC_DIMS.start}..{SYMBOLIC_DIMS.stop - 1}"
+    instances = list(_instances(claim))
+    if not instances:
+        return Outcome.unknown("no instance of the claim's variables satisfies its bounds", method="sympy")
+    if len(instances) > MAX_INSTANCES:
+        return Outcome.unknown(f"{len(instances)} instances of the index variables are too many to check one by one",
+                               method="sympy")
+
+    goals: list[tuple[Instance, Goal]] = []
+    for inst in instances:
+        tr = Translator(inst.env)
+        for hyp in claim.hypotheses:
+            _hypothesis(hyp, tr, inst)
+        for g in _goals(claim.body, tr, inst):
+            goals.append((inst, g))
+
+    open_goals = []
+    for inst, g in goals:
+        if g.rel != "=":
+            open_goals.append((inst, g))
+            continue
+        d = _apply_solved(g.lhs - g.rhs, inst)
+        if not _reduces_to_zero(d):
+            open_goals.append((inst, g))
+
+    # Every goal that rewriting closed is still evaluated at exact points.
+    open_ids = {id(g) for _, g in open_goals}
+    for inst, g in goals:
+        if id(g) in open_ids:
+            continue
+        point = _cross_check(g, inst, claim)
+        if point is not None:
+            return _refutation(claim, inst, g, point, "sympy: the difference simplified to 0, but not at this point")
+
+    if not open_goals:
+        method = "sympy: difference simplifies to 0, cross-checked at exact points"
+        if bound:
+            return Outcome(Verdict.VERIFIED, method=method, bound=bound)
+        return Outcome(Verdict.PROVED, method=method)
+
+    for inst, g in open_goals:
+        point = _search(g, inst, claim)
+        if point is not None:
+            return _refutation(claim, inst, g, point, "sympy: exact evaluation at a point")
+    inst, g = open_goals[0]
+    where = _describe_instance(inst.values) + (f" ({g.entry})" if g.entry else "")
+    if g.rel != "=":
+        reason = (f"inequalities are refuted here but not proved; no counterexample found{where}")
+    else:
+        reason = (f"sympy could not reduce the difference to 0{where} and found no counterexample at "
+                  f"{SEARCH_POINTS} exact points; try a calc chain with intermediate steps")
+    return Outcome.unknown(reason, method="sympy")
+
+
+# ------------------------------------------------------------- instances
+
+
+def _instances(claim: Claim):
+    """Concrete values for dimension and index variables, with the symbols
+    that stand for the real unknowns."""
+    int_vars = [v for v in claim.variables if isinstance(v.sort, S.Int)]
+
+    def extend(i, values):
+        if i == len(int_vars):
+            yield dict(values)
+            return
+        v = int_vars[i]
+        if v.domain is None:
+            options = [n for n in SYMBOLIC_DIMS if _satisfies_bound(v, n, values)]
+        elif isinstance(v.domain, A.Range):
+            low = _int_value(v.domain.low, values)
+            high = _int_value(v.domain.high, values)
+            options = range(low, high + 1)
+        else:
+            options = [n for n in SYMBOLIC_DIMS]
+        for n in options:
+            values[v.name] = n
+            yield from extend(i + 1, values)
+            del values[v.name]
+
+    for values in extend(0, {}):
+        env: dict = dict(values)
+        symbols: dict = {}
+        for v in claim.variables:
+            if v.name in values:
+                continue
+            value = _symbol_for(v.name, v.sort, values)
+            env[v.name] = value
+            if not isinstance(value, Fn):
+                symbols[v.name] = value
+        yield Instance(values, env, symbols)
+
+
+def _satisfies_bound(v, n, values) -> bool:
+    op, expr = v.bound
+    k = _int_value(expr, values)
+    return {"<=": n <= k, ">=": n >= k, "<": n < k, ">": n > k, "=": n == k, "!=": n != k}[op]
+
+
+def _int_value(expr: A.Expr, values: dict) -> int:
+    if isinstance(expr, A.Num):
+        return int(expr.value)
+    if isinstance(expr, A.Name) and expr.id in values:
+        return values[expr.id]
+    tr = Translator(values)
+    v = tr(expr)
+    if isinstance(v, (int, sp.Integer)):
+        return int(v)
+    raise Untranslatable("a range bound must be a whole number here")
+
+
+def _dim(d, values) -> int:
+    return d if isinstance(d, int) else values[d]
+
+
+def _symbol_for(name: str, sort: S.Sort, values: dict):
+    if isinstance(sort, S.Vec):
+        n = _dim(sort.dim, values)
+        return sp.ImmutableMatrix([sp.Symbol(f"{name}[{i + 1}]", real=True) for i in range(n)])
+    if isinstance(sort, S.Mat):
+        r, c = _dim(sort.rows, values), _dim(sort.cols, values)
+        return sp.ImmutableMatrix(r, c, [sp.Symbol(f"{name}[{i + 1},{j + 1}]", real=True)
+                                         for i in range(r) for j in range(c)])
+    if isinstance(sort, S.Fun):
+        return _abstract_function(name, sort, values)
+    if S.is_number(sort):
+        return sp.Symbol(name, real=True)
+    raise Untranslatable(f"{name} is {sort}, which the identity backend does not take")
+
+
+def _abstract_function(name: str, sort: S.Fun, values: dict) -> Fn:
+    """An arbitrary smooth function: SymPy undefined functions, one per output entry."""
+    k = _dim(sort.source.dim, values) if isinstance(sort.source, S.Vec) else 1
+    if isinstance(sort.target, S.Vec):
+        m = _dim(sort.target.dim, values)
+        parts = [sp.Function(f"{name}{i + 1}", real=True) for i in range(m)]
+    else:
+        parts = [sp.Function(name, real=True)]
+
+    def apply(args):
+        if len(args) == 1 and is_matrix(args[0]):
+            args = list(args[0])
+        if len(args) != k:
+            raise Untranslatable(f"{name} takes {k} argument(s)")
+        outs = [p(*args) for p in parts]
+        return outs[0] if len(outs) == 1 and not isinstance(sort.target, S.Vec) else sp.ImmutableMatrix(outs)
+
+    return Fn(() if k == 1 else (k,), apply, name)
+
+
+# ------------------------------------------------------------ hypotheses
+
+
+def _hypothesis(expr: A.Expr, tr: Translator, inst: Instance) -> None:
+    """An equality is solved for one of its unknowns and substituted; any
+    other condition only restricts the points where counterexamples are sought."""
+    if isinstance(expr, A.And):
+        for e in expr.operands:
+            _hypothesis(e, tr, inst)
+        return
+    if not isinstance(expr, A.Compare):
+        raise Untranslatable("hypotheses other than equations and comparisons are not handled by the identity backend")
+    sides = [tr(o) for o in expr.operands]
+    for op, a, b in zip(expr.ops, sides, sides[1:]):
+        if is_matrix(a) or is_matrix(b):
+            raise Untranslatable("vector hypotheses are not handled by the identity backend")
+        if op == "=":
+            eq = _apply_solved(a - b, inst)
+            if not _solve_into(eq, inst):
+                inst.conditions.append((a, "=", b))
+        else:
+            inst.conditions.append((a, op, b))
+
+
+def _solve_into(eq, inst: Instance) -> bool:
+    unknowns = [s for s in _all_symbols(inst) if s in eq.free_symbols and s not in inst.solved]
+    for s in reversed(unknowns):
+        coeff = sp.diff(eq, s)
+        if coeff.free_symbols & {s} or coeff == 0 or not coeff.is_number:
+            continue
+        solution = sp.expand(s - eq / coeff)
+        if s in solution.free_symbols:
+            continue
+        inst.solved = {k: v.xreplace({s: solution}) for k, v in inst.solved.items()}
+        inst.solved[s] = solution
+        return True
+    return False
+
+
+def _all_symbols(inst: Instance) -> list:
+    out = []
+    for v in inst.symbols.values():
+        out.extend(list(v) if is_matrix(v) else [v])
+    return out
+
+
+def _apply_solved(e, inst: Instance):
+    return e.xreplace(inst.solved) if inst.solved else e
+
+
+# ----------------------------------------------------------------- goals
+
+
+def _goals(body: A.Expr, tr: Translator, inst: Instance) -> list[Goal]:
+    if isinstance(body, A.And):
+        return [g for e in body.operands for g in _goals(e, tr, inst)]
+    if isinstance(body, A.Implies):
+        _hypothesis(body.left, tr, inst)
+        return _goals(body.right, tr, inst)
+    if isinstance(body, A.Quant) and body.kind == "forall":
+        raise Untranslatable("a nested forall is not handled by the identity backend; move it to the front")
+    if not isinstance(body, A.Compare):
+        raise Untranslatable("the identity backend takes equations and comparisons")
+    goals = []
+    sides = [tr(o) for o in body.operands]
+    for op, a, b in zip(body.ops, sides, sides[1:]):
+        if op == "!=":
+            raise Untranslatable("`!=` claims are not handled by the identity backend")
+        if is_matrix(a) or is_matrix(b):
+            a_m = a if is_matrix(a) else sp.ImmutableMatrix(b.shape[0], b.shape[1], [a] * len(b))
+            b_m = b if is_matrix(b) else sp.ImmutableMatrix(a.shape[0], a.shape[1], [b] * len(a))
+            if a_m.shape != b_m.shape:
+                raise Untranslatable(f"the two sides have shapes {a_m.shape} and {b_m.shape}")
+            for i in range(a_m.shape[0]):
+                for j in range(a_m.shape[1]):
+                    entry = f"entry [{i + 1}]" if a_m.shape[1] == 1 else f"entry [{i + 1}, {j + 1}]"
+                    goals.append(Goal(a_m[i, j], b_m[i, j], op, inst.values, entry))
+        else:
+            goals.append(Goal(a, b, op, inst.values))
+    return goals
+
+
+# --------------------------------------------------------------- proving
+
+
+def _reduces_to_zero(d) -> bool:
+    """Exact, assumption-free rewriting; True only when the result is 0."""
+    if d == 0:
+        return True
+    d = sp.expand(d)  # exp(a + b) = exp(a) exp(b) holds for all reals: sound
+    if d == 0:
+        return True
+    t = sp.cancel(sp.together(d))
+    if t == 0:
+        return True
+    if d.has(sp.exp):
+        # exp(-x) and exp(x) are one generator for cancel only as exp(x)^-1.
+        r = sp.cancel(sp.together(_exp_atoms(d)))
+        if r == 0:
+            return True
+    if d.has(sp.tanh, sp.sinh, sp.cosh, sp.tan, sp.sin, sp.cos):
+        r = sp.cancel(sp.together(_exp_atoms(sp.expand(d.rewrite(sp.exp)))))
+        if r == 0:
+            return True
+    return sp.simplify(d) == 0
+
+
+def _exp_atoms(e):
+    """Write exp(k*a + ...) as a product of powers of exp(a), exactly."""
+    def rewrite(node):
+        arg = sp.expand(node.args[0])
+        terms = sp.Add.make_args(arg)
+        out = sp.Integer(1)
+        for t in terms:
+            coeff, rest = t.as_coeff_Mul()
+            if coeff.is_Integer and rest != 1:
+                out *= sp.exp(rest, evaluate=False) ** int(coeff)
+            else:
+                out *= sp.exp(t, evaluate=False)
+        return out
+    return e.replace(lambda n: isinstance(n, sp.exp), rewrite)
+
+
+# ------------------------------------------------------ points and witnesses
+
+
+def _points(inst: Instance, count: int, seed: int):
+    """Exact rational points, the simplest first."""
+    syms = [s for s in _all_symbols(inst) if s not in inst.solved]
+    if not syms:
+        yield {}
+        return
+    for v in (sp.Integer(0), sp.Integer(1)):
+        yield {s: v for s in syms}
+    rng = random.Random(seed)
+    for k in range(count):
+        width = 3 if k < count // 2 else len(POOL)
+        yield {s: POOL[rng.randrange(width)] for s in syms}
+
+
+def _complete(point: dict, inst: Instance) -> dict:
+    full = dict(point)
+    for s, expr in inst.solved.items():
+        full[s] = expr.xreplace(point)
+    return full
+
+
+def _value(e, point: dict, digits: int = 30):
+    """The exact value of e at point, to `digits` certified digits, or None
+    when it is not a real number there or cannot be certified."""
+    try:
+        v = sp.sympify(e).xreplace(point) if not isinstance(e, sp.Basic) else e.xreplace(point)
+        if v.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+            return None
+        n = v.evalf(digits, strict=True)
+    except (sp.PrecisionExhausted, ZeroDivisionError, TypeError, ValueError):
+        return None
+    if not n.is_real and n.is_real is not None:
+        return None
+    if n.has(sp.I) or n.is_finite is False:
+        return None
+    return n
+
+
+def _not_real(e, point: dict) -> bool:
+    """Certainly not a real number at point: complex, not merely undefined."""
+    try:
+        v = e.xreplace(point)
+        if v.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+            return False
+        n = v.evalf(30, strict=True)
+        im = sp.im(n)
+        return bool(im.is_Number and abs(im) > sp.Float(10) ** -20)
+    except (sp.PrecisionExhausted, ZeroDivisionError, TypeError, ValueError):
+        return False
+
+
+def _certainly_nonzero(e, point: dict) -> bool:
+    v = _value(e, point)
+    return v is not None and v.is_Number and v != 0 and abs(v) > sp.Float(10) ** -20
+
+
+def _holds_at(goal: Goal, point: dict) -> Optional[bool]:
+    """True/False when the goal's relation is decided at point, else None."""
+    a, b = _value(goal.lhs, point), _value(goal.rhs, point)
+    if a is None or b is None:
+        if goal.rel == "=" and (a is None) != (b is None) and _not_real(goal.lhs if a is None else goal.rhs, point):
+            return False  # one side is a real number, the other is not (log(-1))
+        return None
+    diff = a - b
+    tol = sp.Float(10) ** -20
+    if goal.rel == "=":
+        if abs(diff) > tol:
+            return False
+        return None  # equal to 30 digits is not a proof of equality
+    if abs(diff) <= tol:
+        return None if goal.rel in ("<", ">") else True
+    return bool({"<": diff < 0, "<=": diff < 0, ">": diff > 0, ">=": diff > 0}[goal.rel])
+
+
+def _conditions_hold(inst: Instance, point: dict) -> bool:
+    for a, op, b in inst.conditions:
+        g = Goal(a, b, op, inst.values)
+        if op == "=":
+            va, vb = _value(a, point, 40), _value(b, point, 40)
+            if va is None or vb is None or abs(va - vb) > sp.Float(10) ** -30:
+                return False
+            continue
+        if _holds_at(g, point) is not True:
+            return False
+    return True
+
+
+def _search(goal: Goal, inst: Instance, claim: Claim) -> Optional[dict]:
+    for point in _points(inst, SEARCH_POINTS, seed=17):
+        full = _complete(point, inst)
+        if not _conditions_hold(inst, full):
+            continue
+        if _holds_at(Goal(goal.lhs.xreplace(inst.solved) if inst.solved else goal.lhs,
+                          goal.rhs.xreplace(inst.solved) if inst.solved else goal.rhs,
+                          goal.rel, goal.instance), point) is False:
+            return full
+    return None
+
+
+def _cross_check(goal: Goal, inst: Instance, claim: Claim) -> Optional[dict]:
+    d = _apply_solved(goal.lhs - goal.rhs, inst)
+    for point in itertools.islice(_points(inst, CROSS_CHECKS + 4, seed=99), 2, 2 + CROSS_CHECKS):
+        full = _complete(point, inst)
+        if not _conditions_hold(inst, full):
+            continue
+        if _certainly_nonzero(d, point):
+            return full
+    return None
+
+
+def _refutation(claim: Claim, inst: Instance, goal: Goal, point: dict, method: str) -> Outcome:
+    witness = _witness(claim, inst, point)
+    if not _recheck(claim, inst.values, point):
+        return Outcome.unknown("a counterexample was found but did not survive the independent re-check "
+                               f"({_describe_instance(inst.values)})", method="sympy")
+    return Outcome(Verdict.REFUTED, method=method + ", re-checked", witness=witness)
+
+
+def _recheck(claim: Claim, values: dict, point: dict) -> bool:
+    """Translate the claim again from its syntax tree, put the witness in, and
+    evaluate each side on its own: some goal must fail there."""
+    inst = next(i for i in _instances(claim) if i.values == values)
+    tr = Translator(inst.env)
+    for hyp in claim.hypotheses:
+        _hypothesis(hyp, tr, inst)
+    named = {s.name: v for s, v in point.items()}
+    concrete = {s: named[s.name] for s in _all_symbols(inst) if s.name in named}
+    for a, op, b in inst.conditions:
+        if op == "=":
+            va, vb = _value(a, concrete, 40), _value(b, concrete, 40)
+            if va is None or vb is None or abs(va - vb) > sp.Float(10) ** -30:
+                return False
+    for sym, expr in inst.solved.items():
+        # the solved unknowns were given values that satisfy the hypotheses
+        va = _value(sym - expr, concrete, 40)
+        if va is None or abs(va) > sp.Float(10) ** -30:
+            return False
+    for g in _goals(claim.body, tr, inst):
+        if _holds_at(g, concrete) is False:
+            return True
+    return False
+
+
+def _witness(claim: Claim, inst: Instance, point: dict) -> dict:
+    out = {}
+    by_name = {s.name: v for s, v in point.items()}
+    for v in claim.variables:
+        if v.name in inst.values:
+            out[v.name] = str(inst.values[v.name])
+            continue
+        value = inst.symbols.get(v.name)
+        if value is None:
+            continue
+        if is_matrix(value):
+            rows = [[_show(by_name.get(s.name, s)) for s in value.row(i)] for i in range(value.shape[0])]
+            if value.shape[1] == 1:
+                out[v.name] = "[" + ", ".join(r[0] for r in rows) + "]"
+            else:
+                out[v.name] = "[" + ", ".join("[" + ", ".join(r) + "]" for r in rows) + "]"
+        else:
+            out[v.name] = _show(by_name.get(value.name, value))
+    return out
+
+
+def _show(v) -> str:
+    if isinstance(v, sp.Rational):
+        return str(v.p) if v.q == 1 else f"{v.p}/{v.q}"
+    return str(v)
+
+
+def _describe_instance(values: dict) -> str:
+    if not values:
+        return ""
+    return " at " + ", ".join(f"{k} = {v}" for k, v in values.items())

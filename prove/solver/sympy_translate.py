@@ -1,0 +1,380 @@
+"""Syntax tree to SymPy, one method per node, for concrete sizes.
+
+Values: a scalar is a SymPy expression, a vector an n x 1 `ImmutableMatrix`,
+a matrix an m x n one, an index a Python int, a function a `Fn`.  Nothing
+here reads text: every SymPy object is built from a node of the tree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Callable, Optional
+
+import sympy as sp
+
+from prove import ast as A
+
+
+class Untranslatable(Exception):
+    """This expression has no meaning for the SymPy backend (the reason says why)."""
+
+
+@dataclass(frozen=True)
+class Fn:
+    """A function value: `apply(args)` with args a list of values."""
+
+    arity_shape: tuple  # () for R -> ..., (n,) for R^n -> ...
+    apply: Callable
+    name: str = "f"
+
+
+def rational(value: Fraction) -> sp.Rational:
+    return sp.Rational(value.numerator, value.denominator)
+
+
+def is_matrix(v) -> bool:
+    return isinstance(v, sp.MatrixBase)
+
+
+def elementwise(v, fn):
+    if is_matrix(v):
+        return v.applyfunc(fn)
+    return fn(v)
+
+
+NON_SMOOTH = (sp.Abs, sp.Max, sp.Min, sp.Heaviside, sp.sign, sp.Piecewise)
+
+
+def sigmoid(x):
+    return 1 / (1 + sp.exp(-x))
+
+
+SCALAR = {
+    "exp": sp.exp,
+    "log": sp.log,
+    "ln": sp.log,
+    "sqrt": sp.sqrt,
+    "sin": sp.sin,
+    "cos": sp.cos,
+    "tan": sp.tan,
+    "tanh": sp.tanh,
+    "sinh": sp.sinh,
+    "cosh": sp.cosh,
+    "sigmoid": sigmoid,
+    "softplus": lambda x: sp.log(1 + sp.exp(x)),
+    "relu": lambda x: sp.Max(0, x),
+    "abs": sp.Abs,
+    "sign": sp.sign,
+    "erf": sp.erf,
+    "gelu": lambda x: x * (1 + sp.erf(x / sp.sqrt(2))) / 2,
+}
+
+
+class Translator:
+    """Translate expressions under an environment of name -> value."""
+
+    def __init__(self, env: dict):
+        self.env = dict(env)
+
+    def child(self, extra: dict) -> "Translator":
+        t = Translator({**self.env, **extra})
+        return t
+
+    def __call__(self, node):
+        method = getattr(self, "t_" + type(node).__name__, None)
+        if method is None:
+            raise Untranslatable(f"{type(node).__name__} is not an expression the SymPy backend takes")
+        return method(node)
+
+    # ------------------------------------------------------------ atoms
+    def t_Num(self, n: A.Num):
+        return rational(n.value)
+
+    def t_Name(self, n: A.Name):
+        if n.id in self.env:
+            return self.env[n.id]
+        if n.id == "pi":
+            return sp.pi
+        raise Untranslatable(f"{n.id} has no value here")
+
+    def t_Neg(self, n: A.Neg):
+        return -self(n.operand)
+
+    def t_Card(self, n: A.Card):
+        return sp.Abs(self(n.operand))
+
+    def t_ListLit(self, n: A.ListLit):
+        items = [self(i) for i in n.items]
+        if all(is_matrix(i) for i in items):
+            return sp.ImmutableMatrix([[x for x in row] for row in items])
+        return sp.ImmutableMatrix(items)
+
+    def t_Lambda(self, n: A.Lambda):
+        params = n.params
+
+        def apply(args):
+            args = _spread(args, len(params))
+            return self.child(dict(zip(params, args)))(n.body)
+
+        return Fn((len(params),) if len(params) != 1 else (), apply, "lambda")
+
+    # ------------------------------------------------------ operators
+    def t_BinOp(self, n: A.BinOp):
+        if n.op == "^" and isinstance(n.right, A.Name) and n.right.id == "T" and "T" not in self.env:
+            return _transpose(self(n.left))
+        a, b = self(n.left), self(n.right)
+        if n.op == "+":
+            return _broadcast(a, b, lambda x, y: x + y)
+        if n.op == "-":
+            return _broadcast(a, b, lambda x, y: x - y)
+        if n.op == "*":
+            if is_matrix(a) and is_matrix(b):
+                return a.multiply_elementwise(b)
+            return a * b
+        if n.op == "/":
+            return a / b if not is_matrix(a) else a.applyfunc(lambda x: x / b)
+        if n.op == "^":
+            if is_matrix(a):
+                return a ** b
+            return sp.Pow(a, b)
+        if n.op == "@":
+            r = a * b
+            return r[0, 0] if r.shape == (1, 1) else r
+        raise Untranslatable(f"operator {n.op}")
+
+    def t_Index(self, n: A.Index):
+        base = self(n.base)
+        idx = [self._index(i) for i in n.indices]
+        if not is_matrix(base):
+            raise Untranslatable("only vectors and matrices can be indexed")
+        if len(idx) == 1:
+            if base.shape[1] == 1:
+                return base[idx[0] - 1, 0]
+            return base[idx[0] - 1, :].T
+        return base[idx[0] - 1, idx[1] - 1]
+
+    def _index(self, node) -> int:
+        v = self(node)
+        if isinstance(v, int):
+            return v
+        if isinstance(v, sp.Integer):
+            return int(v)
+        raise Untranslatable("an index must have a concrete value here")
+
+    # ------------------------------------------------------------ calls
+    def t_Call(self, n: A.Call):
+        if isinstance(n.func, A.Name) and n.func.id not in self.env:
+            name = n.func.id
+            method = getattr(self, "f_" + name, None)
+            if name in SCALAR:
+                (arg,) = n.args
+                return elementwise(self(arg), SCALAR[name])
+            if method is None:
+                raise Untranslatable(f"{name} is not handled by the SymPy backend")
+            return method(n)
+        f = self(n.func)
+        if not isinstance(f, Fn):
+            raise Untranslatable("only functions can be applied")
+        return f.apply([self(a) for a in n.args])
+
+    def f_softmax(self, n):
+        v = self(n.args[0])
+        exps = [sp.exp(x) for x in v]
+        total = sp.Add(*exps)
+        return sp.ImmutableMatrix([e / total for e in exps])
+
+    def f_logsumexp(self, n):
+        v = self(n.args[0])
+        return sp.log(sp.Add(*[sp.exp(x) for x in v]))
+
+    def f_sum(self, n):
+        if len(n.args) == 1:
+            v = self(n.args[0])
+            return sp.Add(*list(v))
+        first, term = n.args
+        if isinstance(first, A.ArgBinder):
+            var = first.name
+            low, high = self._index(first.domain.low), self._index(first.domain.high)
+        else:
+            var = first.id
+            low, high = 1, self._sum_range(term, var)
+        return sp.Add(*[self.child({var: k})(term) for k in range(low, high + 1)])
+
+    def _sum_range(self, term, var) -> int:
+        sizes = set()
+        for node in A.walk(term):
+            if isinstance(node, A.Index):
+                for pos, i in enumerate(node.indices):
+                    if isinstance(i, A.Name) and i.id == var:
+                        base = self.child({var: 1})(node.base)
+                        if is_matrix(base):
+                            sizes.add(base.shape[0] if pos == 0 else base.shape[1])
+        if len(sizes) != 1:
+            raise Untranslatable(f"cannot tell the range of the sum over {var}")
+        return sizes.pop()
+
+    def f_delta(self, n):
+        i, j = (self(a) for a in n.args)
+        if isinstance(i, (int, sp.Integer)) and isinstance(j, (int, sp.Integer)):
+            return sp.Integer(1 if int(i) == int(j) else 0)
+        return sp.KroneckerDelta(i, j)
+
+    def f_dot(self, n):
+        a, b = (self(x) for x in n.args)
+        return (a.T * b)[0, 0]
+
+    def f_outer(self, n):
+        a, b = (self(x) for x in n.args)
+        return sp.ImmutableMatrix(a * b.T)
+
+    def f_diag(self, n):
+        v = self(n.args[0])
+        if v.shape[1] == 1:
+            return sp.ImmutableMatrix(sp.diag(*list(v)))
+        return sp.ImmutableMatrix([v[i, i] for i in range(v.shape[0])])
+
+    def f_norm(self, n):
+        v = self(n.args[0])
+        if not is_matrix(v):
+            return sp.Abs(v)
+        return sp.sqrt(sp.Add(*[x ** 2 for x in v]))
+
+    f_frobenius = f_norm
+
+    def f_trace(self, n):
+        return self(n.args[0]).trace()
+
+    def f_det(self, n):
+        return self(n.args[0]).det()
+
+    def f_inv(self, n):
+        m = self(n.args[0])
+        det = m.det()
+        if det == 0:
+            raise Untranslatable("the matrix is singular")
+        return sp.ImmutableMatrix(m.adjugate() / det)
+
+    def f_transpose(self, n):
+        return _transpose(self(n.args[0]))
+
+    def f_I(self, n):
+        size = self._index(n.args[0])
+        return sp.ImmutableMatrix(sp.eye(size))
+
+    def f_zeros(self, n):
+        dims = [self._index(a) for a in n.args]
+        return sp.ImmutableMatrix(sp.zeros(dims[0], dims[-1] if len(dims) == 2 else 1))
+
+    def f_max(self, n):
+        return sp.Max(*(self(a) for a in n.args))
+
+    def f_min(self, n):
+        return sp.Min(*(self(a) for a in n.args))
+
+    # ------------------------------------------------------- calculus
+    def _wrt(self, node):
+        """The symbol (or matrix of symbols) that a derivative is taken by."""
+        v = self(node)
+        if isinstance(v, sp.Symbol) or (is_matrix(v) and all(isinstance(x, sp.Symbol) for x in v)):
+            return v
+        raise Untranslatable("a derivative is taken with respect to a variable")
+
+    def f_diff(self, n):
+        expr = self(n.args[0])
+        x = self._wrt(n.args[1])
+        order = int(n.args[2].value) if len(n.args) == 3 else 1
+        _check_smooth(expr)
+        if is_matrix(expr):
+            return expr.applyfunc(lambda e: sp.diff(e, x, order))
+        return sp.diff(expr, x, order)
+
+    def f_grad(self, n):
+        if len(n.args) == 1:
+            return self._grad_fn(self(n.args[0]))
+        expr = self(n.args[0])
+        x = self._wrt(n.args[1])
+        _check_smooth(expr)
+        if is_matrix(x):
+            return x.applyfunc(lambda xi: sp.diff(expr, xi))
+        return sp.diff(expr, x)
+
+    def f_jacobian(self, n):
+        if len(n.args) == 1:
+            raise Untranslatable("jacobian(f) of a function is not supported here; write jacobian(f(z), z)")
+        v = self(n.args[0])
+        z = self._wrt(n.args[1])
+        _check_smooth(v)
+        rows = list(v) if is_matrix(v) else [v]
+        return sp.ImmutableMatrix([[sp.diff(r, zj) for zj in z] for r in rows])
+
+    def f_hessian(self, n):
+        if len(n.args) == 1:
+            return self._hessian_fn(self(n.args[0]))
+        expr = self(n.args[0])
+        z = self._wrt(n.args[1])
+        _check_smooth(expr)
+        if not is_matrix(z):
+            return sp.diff(expr, z, 2)
+        return sp.ImmutableMatrix([[sp.diff(expr, a, b) for b in z] for a in z])
+
+    def _fresh_point(self, f: Fn):
+        k = f.arity_shape[0] if f.arity_shape else 1
+        syms = [sp.Dummy(f"u{i + 1}", real=True) for i in range(k)]
+        return syms, (syms[0] if not f.arity_shape else sp.ImmutableMatrix(syms))
+
+    def _grad_fn(self, f: Fn) -> Fn:
+        syms, point = self._fresh_point(f)
+        body = f.apply([point])
+        _check_smooth(body)
+        grads = [sp.diff(body, s) for s in syms]
+        value = grads[0] if not f.arity_shape else sp.ImmutableMatrix(grads)
+        return Fn(f.arity_shape, lambda args: _subs_point(value, syms, args), "grad")
+
+    def _hessian_fn(self, f: Fn) -> Fn:
+        syms, point = self._fresh_point(f)
+        body = f.apply([point])
+        _check_smooth(body)
+        if not f.arity_shape:
+            value = sp.diff(body, syms[0], 2)
+        else:
+            value = sp.ImmutableMatrix([[sp.diff(body, a, b) for b in syms] for a in syms])
+        return Fn(f.arity_shape, lambda args: _subs_point(value, syms, args), "hessian")
+
+
+def _spread(args, k):
+    """Arguments of a k-ary function: k scalars, or one vector of k."""
+    if len(args) == 1 and is_matrix(args[0]) and k != 1:
+        return list(args[0])
+    return list(args)
+
+
+def _subs_point(value, syms, args):
+    vals = _spread(args, len(syms))
+    mapping = dict(zip(syms, vals))
+    if is_matrix(value):
+        return value.xreplace(mapping)
+    return value.xreplace(mapping)
+
+
+def _transpose(v):
+    if is_matrix(v):
+        return sp.ImmutableMatrix(v.T)
+    return v
+
+
+def _broadcast(a, b, op):
+    if is_matrix(a) and not is_matrix(b):
+        return a.applyfunc(lambda x: op(x, b))
+    if is_matrix(b) and not is_matrix(a):
+        return b.applyfunc(lambda y: op(a, y))
+    return op(a, b)
+
+
+def _check_smooth(expr) -> None:
+    """Refuse to differentiate a kink: SymPy's derivative of Max or Piecewise
+    ignores what happens at the breakpoint, so a claim could pass wrongly."""
+    items = list(expr) if is_matrix(expr) else [expr]
+    for e in items:
+        if isinstance(e, sp.Basic) and e.has(*NON_SMOOTH):
+            raise Untranslatable("derivatives of non-smooth functions (relu, abs, max, min) are not checked here")
