@@ -501,6 +501,7 @@ class _Elaborator:
 
     def _lift_function_args(self, expr: A.Expr, bound: frozenset) -> A.Expr:
         """Turn `local_min(x^4, 0)`'s `x^4` into a function of its free variables."""
+        fun_vars = _function_binders(expr)
 
         def fn(node):
             if isinstance(node, A.Call) and isinstance(node.func, A.Name) and node.args:
@@ -511,6 +512,9 @@ class _Elaborator:
                     if isinstance(first, (A.Name, A.Lambda)):
                         return None
                     params = tuple(n for n in free_names(first) if n not in BUILTINS)
+                    pointwise = _pointwise_function_expr(first, params, fun_vars)
+                    if pointwise is not None:  # `convex(f * g)`: f and g are functions, not reals
+                        params, first = pointwise
                     lam = A.Lambda(params, first, span=first.span)
                     return replace(node, args=(lam,) + node.args[1:])
             return None
@@ -1050,6 +1054,50 @@ _SIGNATURES = {
     "sum": "sum(k, z[k])",
     "delta": "delta(i, j)",
 }
+
+
+def _function_binders(expr: A.Expr) -> dict:
+    """Names bound to functions anywhere in expr (`g in poly(w, ...)`, `f: R -> R`) ->
+    the names of their arguments, when the family names them, else their count."""
+    out: dict = {}
+    binders = [b for node in A.walk(expr) if isinstance(node, A.Quant) for b in node.binders]
+    for b in binders:
+        if b.kind == "fun" and isinstance(b.domain, A.FunSig):
+            shape = b.domain.source.shape
+            out[b.name] = shape[0] if len(shape) == 1 and isinstance(shape[0], int) else 1
+        elif (b.kind == "in" and isinstance(b.domain, A.SetDomain) and isinstance(b.domain.expr, A.Call)
+              and isinstance(b.domain.expr.func, A.Name) and b.domain.expr.func.id in ("poly", "quadratic")
+              and b.domain.expr.args):
+            first = b.domain.expr.args[0]
+            items = first.items if isinstance(first, A.ListLit) else (first,)
+            out[b.name] = tuple(i.id for i in items if isinstance(i, A.Name))
+    return out
+
+
+def _pointwise_function_expr(first: A.Expr, params: tuple, fun_vars: dict):
+    """`f * g` with f, g function variables means the function x -> f(x) * g(x):
+    return its parameters and body, or None when no bare function variable is used."""
+    bare = [p for p in params if p in fun_vars]
+    if not bare:
+        return None
+    if any(isinstance(n, A.Call) and isinstance(n.func, A.Name) and n.func.id in bare for n in A.walk(first)):
+        return None  # `f * f(x)` mixes both readings: leave it to the type checker
+    rest = tuple(p for p in params if p not in fun_vars)
+    if not rest:
+        names = fun_vars[bare[0]]
+        taken = {b.name for n in A.walk(first) if isinstance(n, A.Quant) for b in n.binders} | set(fun_vars)
+        if isinstance(names, int) or any(n in taken for n in names):
+            k = names if isinstance(names, int) else len(names)
+            names = tuple(f"u{i + 1}" for i in range(k)) if k > 1 else ("u",)
+        rest = names
+    args = tuple(A.Name(p, span=first.span) for p in rest)
+
+    def apply(node):
+        if isinstance(node, A.Name) and node.id in bare:
+            return A.Call(node, args, span=node.span)
+        return None
+
+    return rest, A.rebuild(first, apply)
 
 
 def _is_variable(e: A.Expr) -> bool:
