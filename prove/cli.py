@@ -1,0 +1,112 @@
+"""The `prove` command: check claim files and report each verdict."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from prove import __version__
+
+EXIT_OK, EXIT_UNEXPECTED, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # usage problems exit 2, as argparse does, but say how to get help
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"prove: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="prove",
+        description="Check claim files of deep-learning mathematics: each claim is proved, verified "
+                    "up to a stated bound, refuted with a checked counterexample, or unknown with a reason.",
+        epilog="Exit codes: 0 every verdict as expected, 1 some verdict not as expected, 2 usage problem. "
+               "`prove lemmas [NAME]` lists the shipped lemma library.",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="claim files, or folders to search for *.claims")
+    p.add_argument("--timeout", type=_positive_float, default=10.0, metavar="SECONDS",
+                   help="time limit per claim (default 10)")
+    p.add_argument("--jobs", "-j", type=_positive_int, default=None, metavar="N",
+                   help="claims checked in parallel (default: number of cores, at most 4)")
+    p.add_argument("--memory", type=_positive_int, default=4096, metavar="MB",
+                   help="memory cap per worker process (default 4096)")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    p.add_argument("--version", action="version", version=f"prove {__version__}")
+    return p
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}")
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be positive")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}")
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def main(argv=None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "lemmas" and not os.path.exists("lemmas"):
+        from prove.lemmas_cli import main as lemmas_main
+        return lemmas_main(argv[1:])
+    if "--list-lemmas" in argv:
+        from prove.lemmas_cli import main as lemmas_main
+        return lemmas_main([a for a in argv if a != "--list-lemmas"])
+    args = build_parser().parse_args(argv)
+
+    from prove.report import format_result, summary_line, to_json
+    from prove.runner import UsageError, check_paths, default_jobs
+    from prove.solver import Limits
+
+    colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty()
+                                        and not os.environ.get("NO_COLOR") and args.format == "text")
+    progress = sys.stderr.isatty() and args.format == "text"
+    state = {"total": 0, "done": 0}
+
+    def on_start(tasks):
+        state["total"] = len(tasks)
+
+    def on_result(result):
+        state["done"] += 1
+        if args.format == "text":
+            if progress:
+                sys.stderr.write("\r\033[K")
+            print(format_result(result, colour), flush=True)
+            if progress and state["done"] < state["total"]:
+                sys.stderr.write(f"[{state['done']}/{state['total']}] checking...")
+                sys.stderr.flush()
+
+    limits = Limits(timeout=args.timeout, memory_mb=args.memory)
+    try:
+        results = check_paths(args.paths, limits, args.jobs or default_jobs(), on_result, on_start)
+    except UsageError as exc:
+        print(f"prove: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("\nprove: interrupted", file=sys.stderr)
+        return 130
+    if args.format == "json":
+        print(to_json(results))
+    else:
+        if progress:
+            sys.stderr.write("\r\033[K")
+        print(summary_line(results))
+    return EXIT_OK if all(r.as_expected for r in results) else EXIT_UNEXPECTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())
