@@ -145,13 +145,14 @@ def _instances(claim: Claim):
             yield from extend(i + 1, values)
             del values[v.name]
 
+    signs = _stated_signs(claim)
     for values in extend(0, {}):
         env: dict = dict(values)
         symbols: dict = {}
         for v in claim.variables:
             if v.name in values:
                 continue
-            value = _symbol_for(v.name, v.sort, values)
+            value = _symbol_for(v.name, v.sort, values, signs.get(v.name, {}))
             env[v.name] = value
             if not isinstance(value, Fn):
                 symbols[v.name] = value
@@ -180,7 +181,34 @@ def _dim(d, values) -> int:
     return d if isinstance(d, int) else values[d]
 
 
-def _symbol_for(name: str, sort: S.Sort, values: dict):
+def _stated_signs(claim: Claim) -> dict:
+    """Signs the claim states of a scalar variable (`x > 0`, `0 <= t`), given to
+    SymPy as assumptions: only what the claim said, nothing more."""
+    out: dict = {}
+
+    def visit(h):
+        if isinstance(h, A.And):
+            for o in h.operands:
+                visit(o)
+            return
+        if not (isinstance(h, A.Compare) and len(h.ops) == 1):
+            return
+        (op,), (a, b) = h.ops, h.operands
+        if isinstance(a, A.Num) and isinstance(b, A.Name):
+            a, b, op = b, a, {"<": ">", "<=": ">=", ">": "<", ">=": "<="}.get(op, op)
+        if isinstance(a, A.Name) and isinstance(b, A.Num) and b.value == 0:
+            key = {">": "positive", ">=": "nonnegative", "<": "negative", "<=": "nonpositive"}.get(op)
+            if key and isinstance(claim.sorts.get(a.id), (S.Real,)):
+                out.setdefault(a.id, {})[key] = True
+
+    for h in claim.hypotheses:
+        visit(h)
+    if isinstance(claim.body, A.Implies):
+        visit(claim.body.left)
+    return out
+
+
+def _symbol_for(name: str, sort: S.Sort, values: dict, assumptions: dict = {}):
     if isinstance(sort, S.Vec):
         n = _dim(sort.dim, values)
         return sp.ImmutableMatrix([sp.Symbol(f"{name}[{i + 1}]", real=True) for i in range(n)])
@@ -191,7 +219,7 @@ def _symbol_for(name: str, sort: S.Sort, values: dict):
     if isinstance(sort, S.Fun):
         return _abstract_function(name, sort, values)
     if S.is_number(sort):
-        return sp.Symbol(name, real=True)
+        return sp.Symbol(name, real=True, **assumptions)
     raise Untranslatable(f"{name} is {sort}, which the identity backend does not take")
 
 
@@ -314,6 +342,10 @@ def _reduces_to_zero(d) -> bool:
         # exp(-x) and exp(x) are one generator for cancel only as exp(x)^-1.
         r = sp.cancel(sp.together(_exp_atoms(d)))
         if r == 0:
+            return True
+    if d.has(sp.log):
+        # without force=True, expand_log only splits what the assumptions allow
+        if sp.cancel(sp.together(sp.expand_log(d))) == 0:
             return True
     if d.has(sp.tanh, sp.sinh, sp.cosh, sp.tan, sp.sin, sp.cos):
         r = sp.cancel(sp.together(_exp_atoms(sp.expand(d.rewrite(sp.exp)))))
