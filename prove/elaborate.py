@@ -179,7 +179,28 @@ def expand_lets(expr: A.Expr, lets: dict[str, A.Let], depth: int = 0) -> A.Expr:
             return A.Lambda(let.params, expand_lets(let.body, lets, depth + 1), span=node.span)
         return None
 
-    return A.rebuild(expr, fn)
+    def call_first(node):
+        # Calls are expanded before their head, so `sq(x)` is not first made a lambda.
+        if isinstance(node, A.Call) and isinstance(node.func, A.Name) and node.func.id in lets:
+            args = tuple(expand_lets(a, lets, depth) for a in node.args)
+            return fn(A.Call(node.func, args, span=node.span))
+        if isinstance(node, A.Node):
+            from dataclasses import fields as _fields
+            changes = {}
+            for f in _fields(node):
+                if f.name == "span":
+                    continue
+                value = getattr(node, f.name)
+                if isinstance(value, A.Node):
+                    changes[f.name] = call_first(value)
+                elif isinstance(value, tuple) and any(isinstance(v, A.Node) for v in value):
+                    changes[f.name] = tuple(call_first(v) if isinstance(v, A.Node) else v for v in value)
+            node = replace(node, **changes) if changes else node
+            result = fn(node)
+            return node if result is None else result
+        return node
+
+    return call_first(expr)
 
 
 def substitute(expr: A.Expr, mapping: dict[str, A.Expr]) -> A.Expr:
@@ -267,9 +288,7 @@ def free_names(expr, bound: frozenset = frozenset()) -> list[str]:
                 else:
                     visit(step.rhs, frozenset(inner))
         elif isinstance(node, A.Space):
-            for d in node.shape:
-                if isinstance(d, str) and d not in bound and d not in out:
-                    out.append(d)
+            return  # a dimension must be bound (`forall n >= 1`), never a free real
         elif isinstance(node, A.Node):
             for c in A.children(node):
                 visit(c, bound)

@@ -127,8 +127,14 @@ def _readable(terminal: str) -> str:
         return terminal.lower()
 
 
+_EXPRESSION_START = {"a name", "a number", "'('", "'['", "'-'", "'+'", "'|'"}
+
+
 def _expected_list(names) -> str:
-    words = sorted({_readable(n) for n in names})
+    words = {_readable(n) for n in names}
+    if {"a name", "a number"} <= words:
+        words = (words - _EXPRESSION_START) | {"an expression"}
+    words = sorted(words)
     if len(words) > 8:
         if "a name" in words or "a number" in words:
             return "an expression"
