@@ -1,0 +1,353 @@
+"""Backend for stationary points, extrema and convexity (family "analysis").
+
+Three kinds of function meet here: given ones (`local_min(x^4, 0)`), members
+of a polynomial family with unknown real coefficients (`g in poly(w, degree <= 4)`)
+and abstract ones (`g: R -> R`).
+
+- A closed claim about given functions is decided exactly in SymPy
+  (analysis_exact): proved or refuted, with the reason.
+- A claim with unknowns (coefficients, points) is negated and encoded in Z3
+  nonlinear real arithmetic (analysis_z3).  unsat of a sound over-approximation
+  is a proof for every polynomial of the stated degree.  Otherwise the
+  under-approximation is searched for the simplest counterexample (fewest
+  terms, small integer coefficients, points 0 then +-1), which is reported only
+  after the exact SymPy checker, which shares no code with the Z3 encoding of
+  the predicates, confirms it.
+- Abstract functions (analysis_abstract): a Z3 proof from instances of the
+  definitions at hint terms; refutations by a polynomial instance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from itertools import combinations_with_replacement
+from typing import Optional
+
+import sympy as sp
+import time
+import z3
+
+from prove import ast as A
+from prove import sorts as S
+from prove.elaborate import Claim
+from prove.solver.analysis_exact import Evaluator, show_number
+from prove.solver.analysis_z3 import Encoder, Unsupported, Z3Vars
+from prove.solver.sympy_translate import Fn
+from prove.verdict import Outcome, Verdict
+
+FAMILY = "analysis"
+MAX_SEARCH_TERMS = 4
+
+
+# ----------------------------------------------------------------- families
+
+
+@dataclass
+class Family:
+    """A polynomial with unknown coefficients: sum_i c_i * monomial_i."""
+
+    name: str
+    var_names: tuple
+    degree: int
+    exact_degree: bool
+    monomials: list  # exponent tuples, constant first
+    coeffs: list  # SymPy symbols
+
+    @staticmethod
+    def make(name: str, var_names: tuple, degree: int, exact_degree: bool = False) -> "Family":
+        n = len(var_names)
+        monos = []
+        for d in range(degree + 1):
+            for combo in combinations_with_replacement(range(n), d):
+                e = [0] * n
+                for i in combo:
+                    e[i] += 1
+                monos.append(tuple(e))
+        coeffs = [sp.Symbol(f"{name}_c{''.join(map(str, m))}", real=True) for m in monos]
+        return Family(name, var_names, degree, exact_degree, monos, coeffs)
+
+    def fn(self, values: Optional[list] = None) -> Fn:
+        coeffs = self.coeffs if values is None else values
+        n = len(self.var_names)
+
+        def apply(args):
+            if len(args) == 1 and hasattr(args[0], "shape") and n != 1:
+                args = list(args[0])
+            total = sp.Integer(0)
+            for c, m in zip(coeffs, self.monomials):
+                term = c
+                for a, e in zip(args, m):
+                    term = term * a ** e
+                total += term
+            return total
+
+        return Fn((n,) if n != 1 else (), apply, self.name)
+
+    def top_coeffs(self) -> list:
+        return [c for c, m in zip(self.coeffs, self.monomials) if sum(m) == self.degree]
+
+    def text(self, values: list) -> str:
+        """`g(w) = -w^2`, in the claim language."""
+        terms = sorted(((m, v) for m, v in zip(self.monomials, values) if v != 0),
+                       key=lambda mv: (-sum(mv[0]), [-e for e in mv[0]]))
+        out = ""
+        for i, (m, v) in enumerate(terms):
+            mono = "*".join(f"{x}^{e}" if e > 1 else x for x, e in zip(self.var_names, m) if e)
+            neg = v < 0
+            mag = -v if neg else v
+            if mono:
+                body = mono if mag == 1 else f"{show_number(mag)}*{mono}"
+            else:
+                body = show_number(mag)
+            out += ("-" if neg else "") + body if i == 0 else (" - " if neg else " + ") + body
+        args = ", ".join(self.var_names)
+        return f"{self.name}({args}) = {out or '0'}"
+
+
+def _family_of(var) -> Family:
+    dom = var.domain
+    call = dom.expr if isinstance(dom, A.SetDomain) else None
+    if not (isinstance(call, A.Call) and isinstance(call.func, A.Name)):
+        raise Unsupported(f"cannot read the family of {var.name}")
+    first = call.args[0]
+    items = first.items if isinstance(first, A.ListLit) else (first,)
+    names = tuple(i.id for i in items)
+    if call.func.id == "quadratic":
+        return Family.make(var.name, names, 2)
+    cmp = call.args[1]
+    return Family.make(var.name, names, int(cmp.operands[1].value), exact_degree=cmp.ops == ("=",))
+
+
+def _abstract_names(var, taken: set) -> tuple:
+    k = var.sort.source.dim if isinstance(var.sort.source, S.Vec) else 1
+    pools = [("x",), ("w",), ("u",), ("t",)] if k == 1 else [("x", "y", "z")[:k] if k <= 3 else ()]
+    for names in pools:
+        if names and not set(names) & taken:
+            return names
+    return tuple(f"u{i + 1}" for i in range(k))
+
+
+# ------------------------------------------------------------------- check
+
+
+def check(claim: Claim, limits) -> Outcome:
+    try:
+        return _check(claim, limits)
+    except Unsupported as exc:
+        return Outcome.unknown(f"{exc}", method="analysis")
+
+
+def _check(claim: Claim, limits) -> Outcome:
+    formula = claim.body
+    if claim.hypotheses:
+        formula = A.Implies(A.And(tuple(claim.hypotheses), span=claim.body.span), claim.body, span=claim.body.span)
+    families, abstract, points = [], [], []
+    for v in claim.variables:
+        if isinstance(v.sort, S.Fun) and v.sort.family == "poly":
+            families.append(_family_of(v))
+        elif isinstance(v.sort, S.Fun) and v.sort.family == "abstract":
+            abstract.append(v)
+        elif isinstance(v.sort, S.Real) or (isinstance(v.sort, S.Vec) and isinstance(v.sort.dim, int)):
+            points.append(v)
+        else:
+            raise Unsupported(f"{v.name} is {v.sort}; this backend takes functions, reals and vectors of fixed size")
+    budget = min(limits.timeout, 8.0)
+
+    if abstract:
+        from prove.solver.analysis_abstract import check_abstract
+        proof = check_abstract(claim, formula, abstract, points, budget)
+        if proof.verdict is Verdict.PROVED:
+            return proof
+        taken = {v.name for v in claim.variables}
+        for node in A.walk(formula):
+            if isinstance(node, A.Lambda):
+                taken |= set(node.params)
+        stand_ins = [Family.make(v.name, _abstract_names(v, taken), 3) for v in abstract]
+        refutation = _refute(families + stand_ins, points, formula, budget, note_abstract=True)
+        if refutation is not None and refutation.verdict is Verdict.REFUTED:
+            return refutation
+        return proof
+
+    if not families and not points:
+        truth = Evaluator({})(formula)
+        if truth.value is True:
+            return Outcome(Verdict.PROVED, method=f"sympy, exact: {truth.why}")
+        if truth.value is False:
+            return Outcome(Verdict.REFUTED, method="sympy, exact", witness=truth.where or None, reason=truth.why)
+        # fall through: Z3 may still decide a polynomial claim
+
+    return _decide(families, points, formula, budget, closed_reason=None)
+
+
+def _point_env(points) -> dict:
+    env = {}
+    for v in points:
+        if isinstance(v.sort, S.Vec):
+            env[v.name] = sp.ImmutableMatrix([sp.Symbol(f"{v.name}_{i + 1}", real=True) for i in range(v.sort.dim)])
+        else:
+            env[v.name] = sp.Symbol(v.name, real=True)
+    return env
+
+
+def _scope_words(families, points) -> str:
+    parts = []
+    for f in families:
+        parts.append(f"every polynomial {f.name} of degree {'=' if f.exact_degree else '<='} {f.degree} in "
+                     f"{', '.join(f.var_names)}")
+    for v in points:
+        parts.append(f"every {v.name} in {S.space_name(v.sort)}")
+    return " and ".join(parts) if parts else "the given functions"
+
+
+def _solver(timeout: float) -> z3.Solver:
+    s = z3.Solver()
+    s.set("timeout", max(1, int(timeout * 1000)))
+    return s
+
+
+def _degree_constraints(families, zv: Z3Vars) -> list:
+    out = []
+    for f in families:
+        if f.exact_degree:
+            out.append(z3.Or([zv.var(c) != 0 for c in f.top_coeffs()]))
+    return out
+
+
+def _decide(families, points, formula, budget: float, closed_reason) -> Outcome:
+    env = _point_env(points)
+    for f in families:
+        env[f.name] = f.fn()
+    zv = Z3Vars()
+    enc = Encoder(env, zv)
+    over = enc.formula(formula, positive=False, mode="over")
+    s = _solver(budget / 2)
+    s.add(over, *_degree_constraints(families, zv))
+    res = s.check()
+    scope = _scope_words(families, points)
+    if res == z3.unsat:
+        how = "exact quantifier-free characterisations (derivative tests, principal minors, sums of squares)"
+        if enc.notes:
+            how = "sound over-approximations where no exact form is used (" + "; ".join(enc.notes) + ")"
+        return Outcome(Verdict.PROVED, method=f"z3: the negation is unsat for {scope}; encoding: {how}")
+    refutation = _refute(families, points, formula, budget / 2, shared=(env, zv, enc))
+    if refutation is not None:
+        return refutation
+    if res == z3.unknown:
+        return Outcome.unknown(f"z3 gave up on the negation ({s.reason_unknown()}) and no counterexample was found; "
+                               "a lower degree bound may help", method="z3")
+    reason = "no counterexample was confirmed"
+    if enc.notes:
+        reason = "the encoding is not exact here: " + "; ".join(enc.notes) + ", and " + reason
+    return Outcome.unknown(reason, method="z3")
+
+
+# --------------------------------------------------------------- refutation
+
+
+def _refute(families, points, formula, budget: float, note_abstract: bool = False,
+            shared=None) -> Optional[Outcome]:
+    if shared is None:
+        env = _point_env(points)
+        for f in families:
+            env[f.name] = f.fn()
+        zv = Z3Vars()
+        enc = Encoder(env, zv)
+    else:
+        env, zv, enc = shared
+    try:
+        under = enc.formula(formula, positive=False, mode="under")
+    except Unsupported:
+        if note_abstract:
+            return None
+        raise
+    s = _solver(budget / 2)
+    s.add(under, *_degree_constraints(families, zv))
+    if s.check() != z3.sat:
+        return None
+    coeffs = [zv.var(c) for f in families for c in f.coeffs]
+    pts = [zv.var(x) for v in points for x in (env[v.name] if isinstance(env[v.name], sp.MatrixBase)
+                                                 else [env[v.name]])]
+    tried = 0
+    degree_of = [sum(m) for f in families for m in f.monomials]
+    top = max(degree_of, default=0)
+    # simplest first: fewest terms, then coefficients +1, +-1, +-1 or +-2, then points 0, then 0 or +-1,
+    # then the lowest degree that still works
+    stages = [(k, vals, pv) for k in range(0, min(MAX_SEARCH_TERMS, len(coeffs)) + 1)
+              for vals in ((1,), (1, -1), (1, -1, 2, -2)) for pv in ((0,), (0, 1, -1))]
+    deadline = time.monotonic() + budget
+    for k, vals, pv in stages:
+        if time.monotonic() > deadline:
+            break
+        s.push()
+        for c in coeffs:
+            s.add(z3.Or([c == 0] + [c == v for v in vals]))
+        if coeffs:
+            s.add(z3.Sum([z3.If(c != 0, 1, 0) for c in coeffs]) <= k)
+        for p in pts:
+            s.add(z3.Or([p == v for v in pv]))
+        found = None
+        for max_degree in range(0, top + 1):
+            if tried >= 12:
+                break
+            s.push()
+            s.add(*[c == 0 for c, d in zip(coeffs, degree_of) if d > max_degree])
+            while s.check() == z3.sat and tried < 12:
+                tried += 1
+                model = s.model()
+                found = _confirm(families, points, formula, model, zv, env, note_abstract)
+                if found is not None:
+                    break
+                s.add(z3.Or([c != model.eval(c, model_completion=True) for c in coeffs + pts]) if coeffs + pts
+                      else z3.BoolVal(False))
+            s.pop()
+            if found is not None:
+                break
+        s.pop()
+        if found is not None:
+            return found
+    # the solver's own model, if it is rational
+    if s.check() == z3.sat:
+        return _confirm(families, points, formula, s.model(), zv, env, note_abstract)
+    return None
+
+
+def _rational(model, var) -> Optional[sp.Rational]:
+    v = model.eval(var, model_completion=True)
+    if z3.is_rational_value(v):
+        return sp.Rational(v.numerator_as_long(), v.denominator_as_long())
+    return None
+
+
+def _confirm(families, points, formula, model, zv, env, note_abstract) -> Optional[Outcome]:
+    """Re-check a candidate exactly in SymPy; return the refutation or None."""
+    concrete, witness = {}, {}
+    for f in families:
+        values = [_rational(model, zv.var(c)) for c in f.coeffs]
+        if None in values:
+            return None
+        if f.exact_degree and all(values[i] == 0 for i, m in enumerate(f.monomials) if sum(m) == f.degree):
+            return None
+        concrete[f.name] = f.fn(values)
+        witness[f.name] = f.text(values)
+    for v in points:
+        sym = env[v.name]
+        if isinstance(sym, sp.MatrixBase):
+            vals = [_rational(model, zv.var(x)) for x in sym]
+            if None in vals:
+                return None
+            concrete[v.name] = sp.ImmutableMatrix(vals)
+            witness[v.name] = "[" + ", ".join(show_number(x) for x in vals) + "]"
+        else:
+            val = _rational(model, zv.var(sym))
+            if val is None:
+                return None
+            concrete[v.name] = val
+            witness[v.name] = show_number(val)
+    truth = Evaluator(concrete)(formula)
+    if truth.value is not False:
+        return None
+    method = "z3 found it; re-checked exactly in sympy"
+    if note_abstract:
+        method += " (a polynomial is one of the smooth functions the claim ranges over)"
+    return Outcome(Verdict.REFUTED, method=method, witness=witness, reason=truth.why)
