@@ -1,0 +1,124 @@
+"""The `prove` command as a user runs it: output, exit codes, JSON, limits."""
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "prove", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd or ROOT, timeout=120)
+
+
+@pytest.fixture
+def claims(tmp_path):
+    def write(text, name="c.claims"):
+        p = tmp_path / name
+        p.write_text(text)
+        return p
+    return write
+
+
+def test_as_expected_exits_0_and_prints_a_summary(claims):
+    p = claims("claim good: diff(x^2, x) = 2*x\n\nclaim bad: diff(x^2, x) = x\n  expect refuted\n")
+    out = run(p)
+    assert out.returncode == 0, out.stdout + out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0].startswith(f"{p}:1: good: proved")
+    assert any(l.strip() == "witness: x = 1" for l in lines)
+    assert lines[-1] == "1 proved, 0 verified, 1 refuted, 0 unknown, 0 errors (all as expected)"
+
+
+def test_unexpected_verdict_exits_1(claims):
+    p = claims("claim wrong: diff(x^2, x) = x\n")
+    out = run(p)
+    assert out.returncode == 1
+    assert "UNEXPECTED: expected proved" in out.stdout
+    assert out.stdout.splitlines()[-1].endswith("1 not as expected")
+
+
+def test_syntax_error_is_positioned_and_other_claims_run(claims):
+    p = claims("claim ok: x + x = 2*x\nclaim broken: x + * 2 = 3\nclaim also_ok: x * x = x^2\n")
+    out = run(p)
+    assert out.returncode == 1
+    assert f"{p}:2:19: error: unexpected '*'" in out.stdout
+    assert "claim broken: x + * 2 = 3\n" in out.stdout
+    assert "                    ^" in out.stdout
+    assert "ok: proved" in out.stdout and "also_ok: proved" in out.stdout
+    assert "Traceback" not in out.stdout + out.stderr
+
+
+def test_unknown_function_is_an_error_with_a_caret(claims):
+    p = claims("claim f: frobnicate(x) = 1\n")
+    out = run(p)
+    assert out.returncode == 1
+    assert f"{p}:1:10: error: unknown function 'frobnicate'" in out.stdout
+    assert "           ^^^^^^^^^^" in out.stdout
+    assert "Traceback" not in out.stdout + out.stderr
+
+
+def test_missing_file_is_a_usage_error(tmp_path):
+    out = run(tmp_path / "nope.claims")
+    assert out.returncode == 2
+    assert "no such file or folder" in out.stderr
+
+
+def test_bad_option_is_a_usage_error(claims):
+    out = run(claims("claim a: x = x\n"), "--timeout", "soon")
+    assert out.returncode == 2
+
+
+def test_folders_are_searched_for_claim_files(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.claims").write_text("claim a: x = x\n")
+    (tmp_path / "b.claims").write_text("claim b: x = x\n")
+    (tmp_path / "notes.txt").write_text("claim c: x = y\n")
+    out = run(tmp_path)
+    assert out.returncode == 0
+    assert ": a: proved" in out.stdout and ": b: proved" in out.stdout and "c:" not in out.stdout
+
+
+def test_json_output_has_the_documented_keys(claims):
+    p = claims("claim good: diff(x^2, x) = 2*x\nclaim bad: diff(x^2, x) = x\n  expect refuted\nclaim err: nope(x) = 1\n")
+    out = run(p, "--format", "json")
+    data = json.loads(out.stdout)
+    keys = {"file", "line", "name", "verdict", "expected", "as_expected", "method", "bound", "witness",
+            "reason", "seconds"}
+    assert all(keys <= set(c) for c in data["claims"])
+    by_name = {c["name"]: c for c in data["claims"]}
+    assert by_name["bad"]["witness"] == {"x": "1"} and by_name["bad"]["as_expected"] is True
+    assert by_name["err"]["verdict"] == "error" and by_name["err"]["line"] == 4
+    assert data["summary"]["proved"] == 1 and data["summary"]["unexpected"] == 1
+    assert out.returncode == 1
+
+
+def test_a_claim_that_cannot_finish_is_unknown_and_the_others_survive(claims):
+    p = claims("claim before: diff(x^3, x) = 3*x^2\n"
+               "claim huge: (x + 1)^4000 * (x - 1)^4000 = (x^2 - 1)^4000\n"
+               "claim after: sigmoid(-x) = 1 - sigmoid(x)\n")
+    start = time.monotonic()
+    out = run(p, "--timeout", "2", "--format", "json", "--jobs", "1")
+    elapsed = time.monotonic() - start
+    verdicts = {c["name"]: (c["verdict"], c["reason"]) for c in json.loads(out.stdout)["claims"]}
+    assert verdicts["before"][0] == "proved" and verdicts["after"][0] == "proved"
+    assert verdicts["huge"][0] == "unknown" and "time limit of 2 s" in verdicts["huge"][1]
+    assert elapsed < 30  # generous: the point is that the run ends, not how fast
+
+
+def test_jobs_run_in_parallel_with_the_same_verdicts(claims):
+    text = "".join(f"claim c{i}: diff(x^{i}, x) = {i}*x^{i - 1}\n" for i in range(2, 8))
+    p = claims(text)
+    one = json.loads(run(p, "--format", "json", "--jobs", "1").stdout)
+    two = json.loads(run(p, "--format", "json", "--jobs", "2").stdout)
+    assert [c["verdict"] for c in one["claims"]] == [c["verdict"] for c in two["claims"]] == ["proved"] * 6
+
+
+def test_shipped_calculus_examples_meet_their_expectations():
+    out = run(ROOT / "examples" / "calculus.claims")
+    assert out.returncode == 0, out.stdout
