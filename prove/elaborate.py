@@ -521,6 +521,8 @@ class _Elaborator:
     def _lift_function_args(self, expr: A.Expr, bound: frozenset) -> A.Expr:
         """Turn `local_min(x^4, 0)`'s `x^4` into a function of its free variables."""
         fun_vars = _function_binders(expr)
+        # names a quantifier binds are the claim's variables, not the function's (`forall a in R: convex(a*x^2)`)
+        quantified = {b.name for node in A.walk(expr) if isinstance(node, A.Quant) for b in node.binders}
 
         def fn(node):
             if isinstance(node, A.Call) and isinstance(node.func, A.Name) and node.args:
@@ -530,7 +532,8 @@ class _Elaborator:
                     first = node.args[0]
                     if isinstance(first, (A.Name, A.Lambda)):
                         return None
-                    params = tuple(n for n in free_names(first) if n not in BUILTINS)
+                    params = tuple(n for n in free_names(first)
+                                   if n not in BUILTINS and (n not in quantified or n in fun_vars))
                     pointwise = _pointwise_function_expr(first, params, fun_vars)
                     if pointwise is not None:  # `convex(f * g)`: f and g are functions, not reals
                         params, first = pointwise
