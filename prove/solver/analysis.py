@@ -53,6 +53,7 @@ class Family:
     exact_degree: bool
     monomials: list  # exponent tuples, constant first
     coeffs: list  # SymPy symbols
+    center: Optional[list] = None  # expand around this point: sum c_m (w - center)^m
 
     @staticmethod
     def make(name: str, var_names: tuple, degree: int, exact_degree: bool = False) -> "Family":
@@ -67,13 +68,16 @@ class Family:
         coeffs = [sp.Symbol(f"{name}_c{''.join(map(str, m))}", real=True) for m in monos]
         return Family(name, var_names, degree, exact_degree, monos, coeffs)
 
-    def fn(self, values: Optional[list] = None) -> Fn:
+    def fn(self, values: Optional[list] = None, center: Optional[list] = None) -> Fn:
         coeffs = self.coeffs if values is None else values
         n = len(self.var_names)
+        center = self.center if center is None and values is None else center
 
         def apply(args):
             if len(args) == 1 and hasattr(args[0], "shape") and n != 1:
                 args = list(args[0])
+            if center is not None:
+                args = [a - c0 for a, c0 in zip(args, center)]
             total = sp.Integer(0)
             for c, m in zip(coeffs, self.monomials):
                 term = c
@@ -87,8 +91,14 @@ class Family:
     def top_coeffs(self) -> list:
         return [c for c, m in zip(self.coeffs, self.monomials) if sum(m) == self.degree]
 
-    def text(self, values: list) -> str:
+    def text(self, values: list, center: Optional[list] = None) -> str:
         """`g(w) = -w^2`, in the claim language."""
+        if center is not None and any(c != 0 for c in center):
+            xs = [sp.Symbol(f"v{i}") for i in range(len(self.var_names))]
+            f = self.fn(values, center)
+            expr = sp.expand(f.apply([xs[0]] if len(xs) == 1 else [sp.ImmutableMatrix(xs)]))
+            poly = sp.Poly(expr, *xs)
+            values = [poly.coeff_monomial(tuple(m)) for m in self.monomials]
         terms = sorted(((m, v) for m, v in zip(self.monomials, values) if v != 0),
                        key=lambda mv: (-sum(mv[0]), [-e for e in mv[0]]))
         out = ""
@@ -180,6 +190,19 @@ def _check(claim: Claim, limits) -> Outcome:
     return _decide(families, points, formula, budget, closed_reason=None)
 
 
+def _centre(families, points, env) -> None:
+    """Write each one-family polynomial around the first point of its space (a change of
+    variables: its coefficients are then the Taylor coefficients there, which the
+    derivative tests read directly)."""
+    for f in families:
+        for v in points:
+            value = env[v.name]
+            k = len(value) if isinstance(value, sp.MatrixBase) else 1
+            if k == len(f.var_names):
+                f.center = list(value) if isinstance(value, sp.MatrixBase) else [value]
+                break
+
+
 def _point_env(points) -> dict:
     env = {}
     for v in points:
@@ -216,6 +239,7 @@ def _degree_constraints(families, zv: Z3Vars) -> list:
 
 def _decide(families, points, formula, budget: float, closed_reason) -> Outcome:
     env = _point_env(points)
+    _centre(families, points, env)
     for f in families:
         env[f.name] = f.fn()
     zv = Z3Vars()
@@ -249,6 +273,7 @@ def _refute(families, points, formula, budget: float, note_abstract: bool = Fals
             shared=None) -> Optional[Outcome]:
     if shared is None:
         env = _point_env(points)
+        _centre(families, points, env)
         for f in families:
             env[f.name] = f.fn()
         zv = Z3Vars()
@@ -321,30 +346,36 @@ def _rational(model, var) -> Optional[sp.Rational]:
 
 def _confirm(families, points, formula, model, zv, env, note_abstract) -> Optional[Outcome]:
     """Re-check a candidate exactly in SymPy; return the refutation or None."""
-    concrete, witness = {}, {}
+    concrete, witness, values_of = {}, {}, {}
     for f in families:
         values = [_rational(model, zv.var(c)) for c in f.coeffs]
         if None in values:
             return None
         if f.exact_degree and all(values[i] == 0 for i, m in enumerate(f.monomials) if sum(m) == f.degree):
             return None
-        concrete[f.name] = f.fn(values)
-        witness[f.name] = f.text(values)
+        center = None
+        if f.center is not None:
+            center = [_rational(model, zv.var(c)) if isinstance(c, sp.Symbol) else c for c in f.center]
+            if None in center:
+                return None
+        concrete[f.name] = f.fn(values, center)
+        witness[f.name] = f.text(values, center)
     for v in points:
         sym = env[v.name]
         if isinstance(sym, sp.MatrixBase):
             vals = [_rational(model, zv.var(x)) for x in sym]
             if None in vals:
                 return None
-            concrete[v.name] = sp.ImmutableMatrix(vals)
+            values_of.update(zip(sym, vals))
             witness[v.name] = "[" + ", ".join(show_number(x) for x in vals) + "]"
         else:
             val = _rational(model, zv.var(sym))
             if val is None:
                 return None
-            concrete[v.name] = val
+            values_of[sym] = val
             witness[v.name] = show_number(val)
-    truth = Evaluator(concrete)(formula)
+    concrete.update({v.name: env[v.name] for v in points})
+    truth = Evaluator(concrete, values_of)(formula)
     if truth.value is not False:
         return None
     method = "z3 found it; re-checked exactly in sympy"

@@ -330,14 +330,16 @@ def convexity(f: Fn, kind: str, name: str = "g") -> Truth:
                 why += " and vanishes only at isolated points"
             return Truth(True, why)
         if (g2.is_positive if strict else g2.is_nonnegative):
-            return Truth(True, f"the second derivative {sp.sstr(g2).replace('**', '^')} is "
+            shown = sp.sstr(g2.xreplace({u: sp.Symbol("x")})).replace("**", "^")
+            return Truth(True, f"the second derivative {shown} is "
                                f"{'positive' if strict else 'nonnegative'} for every real argument")
         for v in _sample_points(1):
             val = g2.xreplace({u: v[0]})
             if sign(val) == -1:
                 return Truth(False, f"the second derivative of {name} at {show_number(v[0])} is negative",
                              {"x": show_number(v[0])})
-        return Truth(None, f"cannot decide the sign of the second derivative {sp.sstr(g2)} everywhere")
+        shown = sp.sstr(g2.xreplace({u: sp.Symbol("x")})).replace("**", "^")
+        return Truth(None, f"cannot decide the sign of the second derivative {shown} everywhere")
     hess = sp.Matrix([[sp.diff(body, a, b) for b in syms] for a in syms])
     if body.is_polynomial(*syms) and sp.Poly(body, *syms).total_degree() <= 3:
         if any(x.free_symbols for x in hess):
@@ -356,9 +358,20 @@ def convexity(f: Fn, kind: str, name: str = "g") -> Truth:
 class Evaluator:
     """Three-valued exact evaluation of an analysis formula in a concrete environment."""
 
-    def __init__(self, env: dict, names: Optional[dict] = None):
+    def __init__(self, env: dict, points: Optional[dict] = None):
+        """env: names -> values (functions, symbols); points: symbol -> exact value, substituted
+        after translation so that `diff(g(w), w)` is taken before w gets its value."""
         self.tr = Translator(env)
-        self.names = names or {}
+        self.points = points or {}
+
+    def value(self, e):
+        v = self.tr(e)
+        if isinstance(v, Fn):
+            if not self.points:
+                return v
+            inner, subs = v, self.points
+            return Fn(inner.arity_shape, lambda args: _xrep(inner.apply(args), subs), inner.name)
+        return _xrep(v, self.points)
 
     def __call__(self, e) -> Truth:
         method = getattr(self, "e_" + type(e).__name__, None)
@@ -410,7 +423,7 @@ class Evaluator:
         return Truth(a.value == b.value, f"{a.why}; {b.why}", _merge([a, b]))
 
     def e_Compare(self, e):
-        values = [self.tr(o) for o in e.operands]
+        values = [self.value(o) for o in e.operands]
         result = TRUE
         for op, a, b in zip(e.ops, values, values[1:]):
             r = _compare(op, a, b)
@@ -426,8 +439,8 @@ class Evaluator:
         name = e.func.id
         label = self._label(e.args[0]) if e.args else "g"
         if name in POINT_PREDICATES:
-            f = self.tr(e.args[0])
-            p = self.tr(e.args[1])
+            f = self.value(e.args[0])
+            p = self.value(e.args[1])
             if name == "stationary":
                 return self._stationary(f, p, label)
             if name == "saddle":
@@ -444,14 +457,22 @@ class Evaluator:
                 return global_extremum(f, p, name.split("_")[1], label)
             return extremum(f, p, name.replace("local_", ""), label)
         if name in FUNCTION_PREDICATES:
-            return convexity(self.tr(e.args[0]), name, label)
+            return convexity(self.value(e.args[0]), name, label)
         if name in MATRIX_PREDICATES:
-            return matrix_definiteness(self.tr(e.args[0]), name)
+            return matrix_definiteness(self.value(e.args[0]), name)
         return Truth(None, f"{name} is not a predicate the analysis backend decides")
 
     def _label(self, arg) -> str:
         if isinstance(arg, A.Name):
             return arg.id
+        if isinstance(arg, A.Lambda):
+            try:
+                f = self.value(arg)
+                syms = [sp.Symbol(p) for p in arg.params]
+                body = f.apply([syms[0]] if len(syms) == 1 else [sp.ImmutableMatrix(syms)])
+                return sp.sstr(sp.expand(body) if body.is_polynomial(*syms) else body).replace("**", "^")
+            except Exception:  # a label is cosmetic: never let it decide anything
+                pass
         return "the function"
 
     def _stationary(self, f, p, label) -> Truth:
@@ -466,6 +487,12 @@ class Evaluator:
         if None in signs:
             return Truth(None, "cannot decide whether the gradient vanishes")
         return Truth(True, f"the gradient of {label} vanishes at {show_point(p)}")
+
+
+def _xrep(v, subs):
+    if not subs or isinstance(v, (int, Fraction)):
+        return v
+    return v.xreplace(subs)
 
 
 def _merge(parts) -> dict:

@@ -280,7 +280,9 @@ class Encoder:
         if len(syms) == 1:
             x = sp.Dummy("x", real=True)
             diff = sp.expand(sgn * (body.xreplace({syms[0]: x}) - base))
-            return Lit.split(self.nonneg_univariate(diff, x), below)
+            # the derivative test at p is implied; stating it helps the solver
+            local = self.extremum_1d(self.taylor(body, syms, point), kind)
+            return Lit.split(z3.And(local, self.nonneg_univariate(diff, x)), below)
         if sp.Poly(body, *syms).total_degree() <= 2:
             hess = self.hessian_at(body, syms, point) * sgn
             exact = z_and([self.stationary(body, syms, point), self.definite(hess, strict=False)])
