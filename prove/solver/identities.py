@@ -51,6 +51,7 @@ class Instance:
     symbols: dict  # name -> symbol or matrix of symbols (the free real unknowns)
     solved: dict = field(default_factory=dict)  # symbol -> expression from an equality hypothesis
     conditions: list = field(default_factory=list)  # (lhs, rel, rhs) the point must satisfy
+    vacuous: bool = False  # an index hypothesis (i != j) fails in this instance
 
 
 def check(claim: Claim, limits=None) -> Outcome:
@@ -61,12 +62,28 @@ def check(claim: Claim, limits=None) -> Outcome:
 
 
 def _check(claim: Claim) -> Outcome:
+    from prove.solver import symbolic  # any n, or many index instances: indexed symbols and sums
+    outcome = symbolic.attempt(claim)
+    if outcome is not None:
+        return outcome
+    return _check_instances(claim, SYMBOLIC_DIMS)
+
+
+def check_instances(claim: Claim, dims: range) -> Outcome:
+    """The instance-by-instance check alone, dimension variables over `dims`."""
+    try:
+        return _check_instances(claim, dims)
+    except Untranslatable as exc:
+        return Outcome.unknown(str(exc), method="sympy")
+
+
+def _check_instances(claim: Claim, dim_range: range) -> Outcome:
     dims = [v for v in claim.variables if isinstance(v.sort, S.Int) and v.domain is None]
     bound = None
     if dims:
         names = ", ".join(v.name for v in dims)
-        bound = f"{names} = {SYMBOLIC_DIMS.start}..{SYMBOLIC_DIMS.stop - 1}"
-    instances = list(_instances(claim))
+        bound = f"{names} = {dim_range.start}..{dim_range.stop - 1}"
+    instances = list(_instances(claim, dim_range))
     if not instances:
         return Outcome.unknown("no instance of the claim's variables satisfies its bounds", method="sympy")
     if len(instances) > MAX_INSTANCES:
@@ -78,6 +95,8 @@ def _check(claim: Claim) -> Outcome:
         tr = Translator(inst.env)
         for hyp in claim.hypotheses:
             _hypothesis(hyp, tr, inst)
+        if inst.vacuous:
+            continue
         for g in _goals(claim.body, tr, inst):
             goals.append((inst, g))
 
@@ -122,7 +141,7 @@ def _check(claim: Claim) -> Outcome:
 # ------------------------------------------------------------- instances
 
 
-def _instances(claim: Claim):
+def _instances(claim: Claim, dims: range = SYMBOLIC_DIMS):
     """Concrete values for dimension and index variables, with the symbols
     that stand for the real unknowns."""
     int_vars = [v for v in claim.variables if isinstance(v.sort, S.Int)]
@@ -133,30 +152,73 @@ def _instances(claim: Claim):
             return
         v = int_vars[i]
         if v.domain is None:
-            options = [n for n in SYMBOLIC_DIMS if _satisfies_bound(v, n, values)]
+            options = [n for n in dims if _satisfies_bound(v, n, values)]
         elif isinstance(v.domain, A.Range):
             low = _int_value(v.domain.low, values)
             high = _int_value(v.domain.high, values)
             options = range(low, high + 1)
         else:
-            options = [n for n in SYMBOLIC_DIMS]
+            options = [n for n in dims]
         for n in options:
             values[v.name] = n
             yield from extend(i + 1, values)
             del values[v.name]
 
-    signs = _stated_signs(claim)
     for values in extend(0, {}):
-        env: dict = dict(values)
-        symbols: dict = {}
-        for v in claim.variables:
-            if v.name in values:
-                continue
-            value = _symbol_for(v.name, v.sort, values, signs.get(v.name, {}))
-            env[v.name] = value
-            if not isinstance(value, Fn):
-                symbols[v.name] = value
-        yield Instance(values, env, symbols)
+        yield _make_instance(claim, values)
+
+
+def _make_instance(claim: Claim, values: dict) -> Instance:
+    signs = _stated_signs(claim)
+    env: dict = dict(values)
+    symbols: dict = {}
+    for v in claim.variables:
+        if v.name in values:
+            continue
+        value = _symbol_for(v.name, v.sort, values, signs.get(v.name, {}))
+        env[v.name] = value
+        if not isinstance(value, Fn):
+            symbols[v.name] = value
+    return Instance(dict(values), env, symbols)
+
+
+def quick_refutation(claim: Claim, dims: range) -> Optional[Outcome]:
+    """Search exact points instance by instance, smallest first, without
+    trying to simplify: a re-checked refutation, or None."""
+    for inst in _instances(claim, dims):
+        tr = Translator(inst.env)
+        for hyp in claim.hypotheses:
+            _hypothesis(hyp, tr, inst)
+        if inst.vacuous:
+            continue
+        for g in _goals(claim.body, tr, inst):
+            point = _search(g, inst, claim)
+            if point is not None:
+                return _refutation(claim, inst, g, point, "sympy: exact evaluation at a point")
+    return None
+
+
+def cross_check_entries(claim: Claim) -> Optional[Outcome]:
+    """For a claim proved for every index at once: translate a few index
+    instances (the first two and the last of each range) concretely and
+    evaluate them at exact points; a refutation if one fails, else None."""
+    int_vars = [v for v in claim.variables if isinstance(v.sort, S.Int)]
+    choices = []
+    for v in int_vars:
+        low, high = _int_value(v.domain.low, {}), _int_value(v.domain.high, {})
+        choices.append(sorted({low, min(low + 1, high), high}))
+    for combo in itertools.product(*choices):
+        inst = _make_instance(claim, dict(zip((v.name for v in int_vars), combo)))
+        tr = Translator(inst.env)
+        for hyp in claim.hypotheses:
+            _hypothesis(hyp, tr, inst)
+        if inst.vacuous:
+            continue
+        for g in _goals(claim.body, tr, inst):
+            point = _cross_check(g, inst, claim)
+            if point is not None:
+                return _refutation(claim, inst, g, point, "sympy: the symbolic proof failed at this point")
+    return None
 
 
 def _satisfies_bound(v, n, values) -> bool:
@@ -256,6 +318,12 @@ def _hypothesis(expr: A.Expr, tr: Translator, inst: Instance) -> None:
     if not isinstance(expr, A.Compare):
         raise Untranslatable("hypotheses other than equations and comparisons are not handled by the identity backend")
     sides = [tr(o) for o in expr.operands]
+    if all(isinstance(s, (int, sp.Integer)) for s in sides):  # an index condition: i != j
+        for op, a, b in zip(expr.ops, sides, sides[1:]):
+            a, b = int(a), int(b)
+            if not {"=": a == b, "!=": a != b, "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]:
+                inst.vacuous = True
+        return
     for op, a, b in zip(expr.ops, sides, sides[1:]):
         if is_matrix(a) or is_matrix(b):
             raise Untranslatable("vector hypotheses are not handled by the identity backend")
@@ -494,10 +562,12 @@ def _refutation(claim: Claim, inst: Instance, goal: Goal, point: dict, method: s
 def _recheck(claim: Claim, values: dict, point: dict) -> bool:
     """Translate the claim again from its syntax tree, put the witness in, and
     evaluate each side on its own: some goal must fail there."""
-    inst = next(i for i in _instances(claim) if i.values == values)
+    inst = _make_instance(claim, values)
     tr = Translator(inst.env)
     for hyp in claim.hypotheses:
         _hypothesis(hyp, tr, inst)
+    if inst.vacuous:
+        return False
     named = {s.name: v for s, v in point.items()}
     concrete = {s: named[s.name] for s in _all_symbols(inst) if s.name in named}
     for a, op, b in inst.conditions:
