@@ -1,0 +1,169 @@
+"""pytest plugin: every `*.claims` file is a test module and every claim a test.
+
+Registered through the `pytest11` entry point, so installing prove is enough.
+A claim passes when its verdict meets its expectation (`verified` meets
+`proved`); `unknown` fails unless the claim says `expect unknown`. A failure
+is reported as the verdict, the witness or reason and the claim's source,
+located at `file:line`, with no Python traceback.
+
+This module is imported by every pytest run in an environment where prove is
+installed, so it imports nothing heavy: the parser, the runner, SymPy and Z3
+load only when a claim file is collected.  The claims of one file are checked
+in one batch, through the runner's worker pool, when the first of them runs.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from prove.runner import Task
+    from prove.verdict import Result
+
+DEFAULT_TIMEOUT = 10.0
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("prove", "claim files (*.claims), checked by prove")
+    group.addoption("--claims-timeout", type=float, default=None, metavar="SECONDS",
+                    help=f"time limit per claim in *.claims files (default: the claims_timeout ini "
+                         f"value, else {DEFAULT_TIMEOUT:g})")
+    group.addoption("--claims-jobs", type=int, default=None, metavar="N",
+                    help="claims of a file checked in parallel (default: number of cores, at most 4)")
+    parser.addini("claims_timeout", f"time limit per claim in *.claims files (default {DEFAULT_TIMEOUT:g})",
+                  default=str(DEFAULT_TIMEOUT))
+
+
+def pytest_collect_file(file_path, parent):
+    if file_path.suffix == ".claims":
+        return ClaimsFile.from_parent(parent, path=file_path)
+    return None
+
+
+class ClaimFailed(Exception):
+    """A claim's verdict did not meet its expectation; carries the result to report."""
+
+    def __init__(self, result: "Result", source: str):
+        super().__init__(result.name)
+        self.result = result
+        self.source = source
+
+
+def _timeout(config) -> float:
+    value = config.getoption("claims_timeout")
+    if value is None:
+        raw = config.getini("claims_timeout")
+        try:
+            value = float(raw)
+        except (TypeError, ValueError):
+            raise pytest.UsageError(f"claims_timeout must be a number of seconds, got {raw!r}")
+    if not value > 0:
+        raise pytest.UsageError(f"--claims-timeout must be a positive number of seconds, got {value:g}")
+    return value
+
+
+class ClaimsFile(pytest.File):
+    """A claim file: one item per claim (and per statement that does not parse)."""
+
+    def collect(self):
+        from prove.runner import tasks_for_text
+
+        text = self.path.read_text(encoding="utf-8")
+        self._lines = text.splitlines()
+        self._results: dict[int, "Result"] = {}
+        # The absolute path, so that `use "defs.claims"` resolves beside this file.
+        tasks = tasks_for_text(text, str(self.path))
+        seen: dict[str, int] = {}
+        for task in tasks:
+            name = task.name
+            seen[name] = seen.get(name, 0) + 1
+            if seen[name] > 1:  # two claims of one name still get two items
+                name = f"{name}[line {task.line}]"
+            yield ClaimItem.from_parent(self, name=name, task=task)
+
+    def result_for(self, item: "ClaimItem") -> "Result":
+        if id(item.task) not in self._results:
+            self._run_batch(item)
+        return self._results[id(item.task)]
+
+    def _run_batch(self, first: "ClaimItem") -> None:
+        """Check every selected claim of this file still unchecked, at once (one pool, in parallel)."""
+        from prove.runner import default_jobs, run_tasks
+        from prove.solver import Limits
+
+        batch = [it.task for it in self.session.items
+                 if isinstance(it, ClaimItem) and it.parent is self and id(it.task) not in self._results]
+        if id(first.task) not in {id(t) for t in batch}:
+            batch.append(first.task)
+        jobs = self.config.getoption("claims_jobs") or default_jobs()
+        results = run_tasks(batch, Limits(timeout=_timeout(self.config)), jobs)
+        self._results.update({id(t): r for t, r in zip(batch, results)})
+
+    def claim_source(self, task: "Task") -> str:
+        """The claim as written, from its `claim` line to its last line."""
+        if task.claim is None:
+            return ""
+        end = max(task.line, task.claim.decl.span.end_line)
+        return "\n".join(self._lines[task.line - 1: end])
+
+
+class ClaimItem(pytest.Item):
+    def __init__(self, *, task: "Task", **kwargs):
+        super().__init__(**kwargs)
+        self.task = task
+        self.add_marker(pytest.mark.claims)
+
+    def runtest(self) -> None:
+        result = self.parent.result_for(self)
+        self.user_properties.append(("verdict", result.verdict.value))
+        if result.bound:
+            self.user_properties.append(("bound", result.bound))
+        if not result.as_expected:
+            raise ClaimFailed(result, self.parent.claim_source(self.task))
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, ClaimFailed):
+            shown = _relative(self.path, self.config.invocation_params.dir)
+            return _describe(excinfo.value.result, excinfo.value.source, shown)
+        return super().repr_failure(excinfo, style)
+
+    def reportinfo(self):
+        return self.path, self.task.line - 1, self.name
+
+
+def _relative(path, start) -> str:
+    try:
+        return str(path.relative_to(start))
+    except ValueError:
+        return str(path)
+
+
+def _describe(result: "Result", source: str, shown: str) -> str:
+    from dataclasses import replace
+
+    from prove.report import format_result
+    from prove.verdict import Verdict
+
+    reason = result.reason
+    if reason and "time limit" in reason:  # the runner's advice names the command's flag
+        reason = reason.replace("--timeout", "--claims-timeout")
+    result = replace(result, file=shown, reason=reason)
+    if result.verdict is Verdict.ERROR:
+        return format_result(result)
+    lines = [f"{shown}:{result.line}: {result.name}: {result.verdict.value}, expected {result.expected}"]
+    detail = format_result(result).splitlines()[1:]  # bound, witness, reason, steps
+    if result.method:
+        detail.insert(0, f"    method: {result.method}")
+    lines.extend(detail)
+    if source:
+        lines.append("")
+        width = len(str(result.line + source.count("\n")))
+        for k, text in enumerate(source.splitlines()):
+            lines.append(f"  {str(result.line + k).rjust(width)} | {text}")
+    return "\n".join(lines)
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "claims: a claim from a *.claims file, checked by prove")
