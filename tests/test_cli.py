@@ -122,3 +122,15 @@ def test_jobs_run_in_parallel_with_the_same_verdicts(claims):
 def test_shipped_calculus_examples_meet_their_expectations():
     out = run(ROOT / "examples" / "calculus.claims")
     assert out.returncode == 0, out.stdout
+
+
+def test_a_claim_that_exhausts_memory_is_unknown_and_the_others_survive(claims):
+    p = claims("claim before: x + x = 2*x\n"
+               "claim big: (a + b + c + d + e + f + g + h)^30 * (a - b)^2 = "
+               "(a + b + c + d + e + f + g + h)^30 * (a^2 - 2*a*b + b^2)\n"
+               "claim after: x * x = x^2\n")
+    out = run(p, "--memory", "380", "--timeout", "60", "--format", "json", "--jobs", "1")
+    verdicts = {c["name"]: (c["verdict"], c["reason"]) for c in json.loads(out.stdout)["claims"]}
+    assert verdicts["before"][0] == "proved" and verdicts["after"][0] == "proved"
+    assert verdicts["big"][0] == "unknown"
+    assert "memory" in verdicts["big"][1]
