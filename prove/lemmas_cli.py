@@ -42,6 +42,8 @@ def _list(files, out) -> None:
         out.write(f"{f.subject}  ({len(f.lemmas)} lemmas; `use {f.subject}`; {_shown(f.path)})\n")
         if f.summary:
             out.write(f"  {f.summary}\n")
+        for definition in f.definitions:
+            out.write(f"  {definition}\n")
         width = max((len(x.name) for x in f.lemmas), default=0)
         for lemma in f.lemmas:
             out.write(f"  {lemma.name.ljust(width)}  {lemma.one_line}\n")

@@ -41,6 +41,7 @@ class LemmaFile:
     path: Path
     summary: str  # the file's opening comment
     lemmas: tuple[Lemma, ...]
+    definitions: tuple[str, ...] = ()  # its `let`s, as written
 
 
 def _strip_comment(line: str) -> str:
@@ -62,7 +63,11 @@ def read_file(path: Path) -> LemmaFile:
             break
         summary.append(m.group(1).strip())
     lemmas = []
+    definitions = []
     for item in module.items:
+        if isinstance(item, A.Let):
+            written = lines[item.span.line - 1: item.span.end_line]
+            definitions.append(" ".join(_strip_comment(x).strip() for x in written if _strip_comment(x).strip()))
         if not isinstance(item, A.ClaimDecl):
             continue
         first = item.span.line
@@ -81,7 +86,7 @@ def read_file(path: Path) -> LemmaFile:
         if item.expect:
             statement = "\n".join(x for x in statement.splitlines() if not x.strip().startswith("expect "))
         lemmas.append(Lemma(item.name, path.stem, path, first, " ".join(source), statement, item.expect))
-    return LemmaFile(path.stem, path, " ".join(summary), tuple(lemmas))
+    return LemmaFile(path.stem, path, " ".join(summary), tuple(lemmas), tuple(definitions))
 
 
 def load_library(folder: Path = LEMMA_DIR) -> list[LemmaFile]:
