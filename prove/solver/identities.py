@@ -100,13 +100,15 @@ def _check_instances(claim: Claim, dim_range: range) -> Outcome:
         for g in _goals(claim.body, tr, inst):
             goals.append((inst, g))
 
+    from prove.solver import abstract  # f: R^2 -> R, any smooth function
+    functions = abstract.function_names(claim)
     open_goals = []
     for inst, g in goals:
         if g.rel != "=":
             open_goals.append((inst, g))
             continue
         d = _apply_solved(g.lhs - g.rhs, inst)
-        if not _reduces_to_zero(d):
+        if not _reduces_to_zero(d) and not (functions and abstract.reduces_to_zero(d, inst)):
             open_goals.append((inst, g))
 
     # Every goal that rewriting closed is still evaluated at exact points.
@@ -114,17 +116,30 @@ def _check_instances(claim: Claim, dim_range: range) -> Outcome:
     for inst, g in goals:
         if id(g) in open_ids:
             continue
+        if functions:
+            outcome = abstract.refute(claim, inst, g, cross=True)
+            if outcome is not None:
+                return outcome
+            continue
         point = _cross_check(g, inst, claim)
         if point is not None:
             return _refutation(claim, inst, g, point, "sympy: the difference simplified to 0, but not at this point")
 
     if not open_goals:
         method = "sympy: difference simplifies to 0, cross-checked at exact points"
+        if functions:
+            method = ("sympy: difference simplifies to 0 for every smooth function (derivatives as "
+                      "independent atoms), cross-checked with concrete functions at exact points")
         if bound:
             return Outcome(Verdict.VERIFIED, method=method, bound=bound)
         return Outcome(Verdict.PROVED, method=method)
 
     for inst, g in open_goals:
+        if functions:
+            outcome = abstract.refute(claim, inst, g)
+            if outcome is not None:
+                return outcome
+            continue
         point = _search(g, inst, claim)
         if point is not None:
             return _refutation(claim, inst, g, point, "sympy: exact evaluation at a point")

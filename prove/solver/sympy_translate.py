@@ -352,6 +352,10 @@ def _spread(args, k):
 def _subs_point(value, syms, args):
     vals = _spread(args, len(syms))
     mapping = dict(zip(syms, vals))
+    if isinstance(value, sp.Basic) and value.has(sp.Derivative):
+        # an abstract function's derivative at a point: Subs(Derivative(f(u), u), u, p),
+        # where xreplace would differentiate with respect to p itself
+        return value.subs(mapping, simultaneous=True)
     if is_matrix(value):
         return value.xreplace(mapping)
     return value.xreplace(mapping)
