@@ -251,6 +251,9 @@ def free_names(expr, bound: frozenset = frozenset()) -> list[str]:
         if isinstance(node, A.Name):
             if node.id not in bound and node.id not in out and node.id not in CONSTANTS:
                 out.append(node.id)
+        elif (isinstance(node, A.BinOp) and node.op == "^" and isinstance(node.right, A.Name)
+              and node.right.id == "T" and "T" not in bound):
+            visit(node.left, bound)  # `A^T` is a transpose, not a power of a free real T
         elif isinstance(node, A.Call) and isinstance(node.func, A.Name):
             if node.func.id in bound:  # a function variable, not a free real
                 visit(node.func, bound)
