@@ -1,0 +1,243 @@
+"""Calc chains, symbolic dimensions and abstract functions (issue: derivations).
+
+What a user sees: verdicts per claim and per step, lines, witnesses (checked
+here again with exact arithmetic, independently of the backend), JSON steps.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+import sympy as sp
+
+import prove
+from prove.verdict import Verdict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+JACOBIAN = ("claim softmax_jacobian:\n"
+            "  forall n >= 1, z in R^n, i in 1..n, j in 1..n:\n"
+            "    diff(softmax(z)[i], z[j]) = softmax(z)[i] * (delta(i, j) - softmax(z)[j])\n")
+
+OFFDIAG_WRONG = ("claim softmax_offdiag_wrong_n:\n"
+                 "  forall n >= 1, z in R^n, i in 1..n, j in 1..n:\n"
+                 "    diff(softmax(z)[i], z[j]) = softmax(z)[i] * (1 - softmax(z)[j])\n"
+                 "  expect refuted\n")
+
+THREE_STEPS = """\
+claim middle_step_drops_a_sign:
+  forall x in R, y in R:
+  calc (x + y)^2 - (x - y)^2
+     = (x^2 + 2*x*y + y^2) - (x^2 - 2*x*y + y^2)
+     = x^2 + 2*x*y + y^2 - x^2 - 2*x*y + y^2
+     = 2*y^2
+  expect refuted
+"""
+
+
+def _num(text):
+    return sp.Rational(text)
+
+
+def _vec(text):
+    return [sp.Rational(t.strip()) for t in text.strip("[]").split(",")]
+
+
+# ------------------------------------------------------------ symbolic n
+
+
+def test_softmax_jacobian_symbolic_is_proved_not_verified():
+    (r,) = prove.check(JACOBIAN)
+    assert r.verdict is Verdict.PROVED, (r.verdict, r.reason)
+    assert r.bound is None
+    assert "every n" in r.method and "n = 1..4" in r.method
+
+
+def test_offdiagonal_mistake_symbolic_is_refuted_with_n_and_point():
+    (r,) = prove.check(OFFDIAG_WRONG)
+    assert r.verdict is Verdict.REFUTED
+    w = r.witness
+    n, i, j, z = int(w["n"]), int(w["i"]), int(w["j"]), _vec(w["z"])
+    assert len(z) == n and 1 <= i <= n and 1 <= j <= n
+    # independent exact check: the two sides differ at the witness
+    zs = sp.symbols(f"z1:{n + 1}")
+    s = [sp.exp(v) / sum(sp.exp(u) for u in zs) for v in zs]
+    lhs = sp.diff(s[i - 1], zs[j - 1])
+    rhs = s[i - 1] * (1 - s[j - 1])
+    d = (lhs - rhs).subs(dict(zip(zs, z)))
+    assert abs(d.evalf(30)) > 1e-20
+
+
+@pytest.mark.parametrize("body", [
+    "forall n >= 1, z in R^n: grad(logsumexp(z), z) = softmax(z)",
+    "forall n >= 1, z in R^n, y in R^n where sum(k, y[k]) = 1:"
+    " grad(-sum(k, y[k] * log(softmax(z)[k])), z) = softmax(z) - y",
+    "forall n >= 1, z in R^n, c in R: softmax(z + c) = softmax(z)",
+    "forall n >= 1, z in R^n, c in R: logsumexp(z + c) = logsumexp(z) + c",
+    "forall n >= 2, z in R^n, i in 1..n, j in 1..n where i != j:"
+    " diff(softmax(z)[i], z[j]) = -softmax(z)[i] * softmax(z)[j]",
+])
+def test_symbolic_identities_are_proved_for_every_n(body):
+    (r,) = prove.check(f"claim t: {body}")
+    assert r.verdict is Verdict.PROVED, (r.verdict, r.reason, r.method)
+
+
+@pytest.mark.parametrize("body", [
+    "forall n >= 1, z in R^n, c in R: logsumexp(z + c) = logsumexp(z)",
+    "forall n >= 1, z in R^n: sum(k, z[k]) = n * z[1]",
+    "forall n >= 1, z in R^n, y in R^n: grad(-sum(k, y[k] * log(softmax(z)[k])), z) = softmax(z) - y",
+])
+def test_false_symbolic_identities_are_refuted_with_a_concrete_n(body):
+    (r,) = prove.check(f"claim t: {body}\n  expect refuted")
+    assert r.verdict is Verdict.REFUTED, (r.verdict, r.reason)
+    assert "n" in r.witness
+
+
+def test_concrete_large_n_takes_the_symbolic_route():
+    (r,) = prove.check("claim t: forall z in R^20, i in 1..20, j in 1..20:\n"
+                       "  diff(softmax(z)[i], z[j]) = softmax(z)[i] * (delta(i, j) - softmax(z)[j])")
+    assert r.verdict is Verdict.PROVED
+
+
+# ------------------------------------------------------------ abstract functions
+
+
+@pytest.mark.parametrize("body", [
+    "forall f: R -> R, g: R -> R, x in R: diff(f(g(x)), x) = grad(f)(g(x)) * diff(g(x), x)",
+    "forall f: R -> R, g: R -> R, x in R: diff(f(x) * g(x), x) = diff(f(x), x) * g(x) + f(x) * diff(g(x), x)",
+    "forall f: R -> R, g: R -> R, x in R:"
+    " diff(f(x) / g(x), x) = (diff(f(x), x) * g(x) - f(x) * diff(g(x), x)) / g(x)^2",
+    "forall f: R^2 -> R, r: R -> R^2, t in R: dot(grad(f)(r(t)), diff(r(t), t)) = diff(f(r(t)), t)",
+])
+def test_rules_for_every_smooth_function_are_proved(body):
+    (r,) = prove.check(f"claim t: {body}")
+    assert r.verdict is Verdict.PROVED, (r.verdict, r.reason)
+
+
+def test_wrong_quotient_rule_is_refuted_with_concrete_functions():
+    (r,) = prove.check("claim t: forall f: R -> R, g: R -> R, x in R:\n"
+                       "  diff(f(x) / g(x), x) = diff(f(x), x) * g(x) - f(x) * diff(g(x), x)\n"
+                       "  expect refuted")
+    assert r.verdict is Verdict.REFUTED
+    assert r.witness["f"].startswith("f(x) = ") and r.witness["g"].startswith("g(x) = ")
+    assert "x" in r.witness
+
+
+def test_wrong_chain_rule_witness_rechecked_here():
+    (r,) = prove.check("claim t: forall f: R -> R, g: R -> R, x in R: diff(f(g(x)), x) = grad(f)(g(x))\n"
+                       "  expect refuted")
+    assert r.verdict is Verdict.REFUTED
+    # the witness names polynomials or exp in x; rebuild them from the shipped forms we know
+    x = sp.Symbol("x")
+    table = {"x^2": x ** 2, "x": x, "x^3 + x": x ** 3 + x, "exp(x)": sp.exp(x), "x^2 + 1": x ** 2 + 1}
+    f = table[r.witness["f"].split(" = ", 1)[1]]
+    g = table[r.witness["g"].split(" = ", 1)[1]]
+    x0 = _num(r.witness["x"])
+    lhs = sp.diff(f.subs(x, g), x).subs(x, x0)
+    rhs = sp.diff(f, x).subs(x, g).subs(x, x0)
+    assert sp.nsimplify(lhs - rhs) != 0
+
+
+# ------------------------------------------------------------ calc chains
+
+
+def test_brief_calc_examples_are_proved():
+    text = (ROOT / "tests" / "data" / "brief.claims").read_text()
+    results = {r.name: r for r in prove.check(text, path=str(ROOT / "tests" / "data" / "brief.claims"))
+               if r.name in ("softmax_diagonal_by_hand", "level_set_orthogonality")}
+    for name in ("softmax_diagonal_by_hand", "level_set_orthogonality"):
+        r = results[name]
+        assert r.verdict is Verdict.PROVED, (name, r.reason)
+        assert r.steps and all(s.verdict is Verdict.PROVED for s in r.steps)
+
+
+def test_middle_step_dropping_a_sign_is_refuted_at_its_line():
+    (r,) = prove.check(THREE_STEPS)
+    assert r.verdict is Verdict.REFUTED
+    assert [s.line for s in r.steps] == [4, 5, 6]
+    assert [s.verdict for s in r.steps] == [Verdict.PROVED, Verdict.REFUTED, Verdict.PROVED]
+    middle = r.steps[1]
+    assert middle.witness and r.witness == middle.witness
+    assert "line 5" in r.reason
+    x, y = _num(middle.witness["x"]), _num(middle.witness["y"])
+    before = (x ** 2 + 2 * x * y + y ** 2) - (x ** 2 - 2 * x * y + y ** 2)
+    after = x ** 2 + 2 * x * y + y ** 2 - x ** 2 - 2 * x * y + y ** 2
+    assert before != after
+
+
+def test_json_lists_the_steps():
+    from prove.report import to_json
+    results = prove.check(THREE_STEPS)
+    data = json.loads(to_json(results))
+    steps = data["claims"][0]["steps"]
+    assert [s["line"] for s in steps] == [4, 5, 6]
+    assert [s["verdict"] for s in steps] == ["proved", "refuted", "proved"]
+    assert steps[1]["witness"] == {"x": steps[1]["witness"]["x"], "y": steps[1]["witness"]["y"]}
+    assert all(set(s) >= {"line", "verdict", "witness", "reason"} for s in steps)
+
+
+def test_symbolic_chain_with_where():
+    (r,) = prove.check("claim t:\n"
+                       "  forall n >= 1, z in R^n, i in 1..n, j in 1..n:\n"
+                       "  calc diff(softmax(z)[i], z[j])\n"
+                       "     where S = sum(k, exp(z[k]))\n"
+                       "     = (delta(i, j) * exp(z[i]) * S - exp(z[i]) * exp(z[j])) / S^2\n"
+                       "     = softmax(z)[i] * (delta(i, j) - softmax(z)[j])\n")
+    assert r.verdict is Verdict.PROVED
+    assert [s.verdict for s in r.steps] == [Verdict.PROVED, Verdict.PROVED]
+
+
+def test_polynomial_inequality_step_goes_to_z3():
+    (r,) = prove.check("claim t:\n  forall a in R, b in R, d in R where 0 < d and d <= 1 and b < a:\n"
+                       "  calc (1 - d) * a + d * b\n     < (1 - d) * a + d * a\n     = a\n")
+    assert r.verdict is Verdict.PROVED
+    assert "z3" in r.steps[0].method
+
+
+# ------------------------------------------------------------ hints
+
+
+FALSE_LEMMA = "claim bad_square:\n  forall a in R, b in R: (a + b)^2 = a^2 + b^2\n  expect refuted\n"
+TRUE_LEMMA = "claim square_expand:\n  forall a in R, b in R: (a + b)^2 = a^2 + 2*a*b + b^2\n"
+
+
+@pytest.mark.parametrize("hint", ["by sympy", "by z3", "by cases", "by lemma bad_square", "by lemma square_expand"])
+def test_a_hint_never_makes_a_false_step_pass(hint):
+    text = (FALSE_LEMMA + TRUE_LEMMA + "claim t:\n  forall x in R, y in R:\n"
+            f"  calc (x + y)^2\n     = x^2 + y^2   {hint}\n  expect refuted\n")
+    r = [r for r in prove.check(text) if r.name == "t"][0]
+    assert r.verdict is Verdict.REFUTED, (hint, r.verdict, r.reason)
+    assert r.steps[0].verdict is Verdict.REFUTED and r.steps[0].witness
+
+
+def test_lemma_rewrite_proves_a_step_and_a_refuted_lemma_is_not_used():
+    from dataclasses import replace
+
+    from prove import ast as A
+    from prove.runner import tasks_for_text
+    from prove.solver.derivations import lemma_step
+
+    text = (FALSE_LEMMA + TRUE_LEMMA + "claim t:\n  forall x in R, y in R:\n"
+            "  calc (x + y)^2 + 1\n     = x^2 + 2*x*y + y^2 + 1\n")
+    task = [t for t in tasks_for_text(text, "<text>") if t.name == "t"][0]
+    calc = task.claim.body
+    body = A.Compare(("=",), (calc.first, calc.steps[0].rhs), span=calc.steps[0].span)
+    step = replace(task.claim, family="identity", body=body)
+    good = lemma_step(step, "square_expand")
+    assert good.verdict is Verdict.PROVED and "by lemma square_expand" in good.method
+    bad = lemma_step(step, "bad_square")
+    assert bad.verdict is Verdict.UNKNOWN and "not proved" in bad.reason
+
+
+# ------------------------------------------------------------ the homework
+
+
+def test_homework_file_derivation_parts_are_as_expected():
+    results = prove.check_file(ROOT / "examples" / "homework.claims")
+    graph_words = ("dag", "topological", "self_loop", "sink", "source")
+    for r in results:
+        if any(w in r.name for w in graph_words) and r.verdict is Verdict.UNKNOWN and "graph" in (r.reason or ""):
+            continue  # the graph backend is a separate piece of work
+        assert r.as_expected, (r.name, r.verdict, r.reason)
+    offdiag = [r for r in results if r.name == "softmax_offdiagonal_as_written"][0]
+    assert [s.verdict for s in offdiag.steps] == [Verdict.REFUTED, Verdict.REFUTED, Verdict.PROVED]
