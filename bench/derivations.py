@@ -1,0 +1,101 @@
+"""Time the softmax Jacobian through prove and through a direct SymPy script.
+
+    python bench/derivations.py [--repeat 5]
+
+For symbolic n and for n = 2, 5, 10, 20, 50 it times, in one process with
+SymPy already loaded:
+
+- prove: the claim `forall z in R^n, i in 1..n, j in 1..n: diff(softmax(z)[i],
+  z[j]) = softmax(z)[i] * (delta(i, j) - softmax(z)[j])` (or `forall n >= 1`)
+  through the backend's `check`, which proves every entry and cross-checks
+  (symbolic n: re-proved exactly for n = 1..4; concrete n: entries at exact points);
+- direct: what a person writes by hand in SymPy: for symbolic n, the indexed
+  entry with the Kronecker-delta sum settled by `doit` and the `Piecewise`
+  replaced knowing 1 <= j <= n; for a concrete n, one off-diagonal and one
+  diagonal entry with plain symbols and `simplify`. No cross-check.
+
+It prints the medians and the ratio prove / direct.  Parsing and elaboration
+are not timed (they are the same for every size).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import sympy as sp  # noqa: E402
+
+from prove.runner import tasks_for_text  # noqa: E402
+from prove.solver import check  # noqa: E402
+
+SIZES = ["n", 2, 5, 10, 20, 50]
+ENTRY = "diff(softmax(z)[i], z[j]) = softmax(z)[i] * (delta(i, j) - softmax(z)[j])"
+
+
+def claim_text(size) -> str:
+    if size == "n":
+        return f"claim jac: forall n >= 1, z in R^n, i in 1..n, j in 1..n: {ENTRY}"
+    return f"claim jac: forall z in R^{size}, i in 1..{size}, j in 1..{size}: {ENTRY}"
+
+
+def via_prove(size):
+    (task,) = tasks_for_text(claim_text(size), "<bench>")
+    sp.core.cache.clear_cache()
+    start = time.perf_counter()
+    outcome = check(task.claim)
+    return time.perf_counter() - start, outcome.verdict.value
+
+
+def direct(size):
+    sp.core.cache.clear_cache()
+    start = time.perf_counter()
+    if size == "n":
+        n = sp.Symbol("n", integer=True, positive=True)
+        i, j, k = sp.symbols("i j k", integer=True)
+        z = sp.IndexedBase("z")
+        total = sp.Sum(sp.exp(z[k]), (k, 1, n))
+        s_i = sp.exp(z[i]) / total
+        d = sp.diff(s_i, z[j]).doit()
+        d = d.replace(lambda e: isinstance(e, sp.Piecewise), lambda e: e.args[0][0])  # 1 <= j <= n
+        rhs = s_i * (sp.KroneckerDelta(i, j) - sp.exp(z[j]) / total)
+        diagonal = sp.simplify((d - rhs).subs(j, i)) == 0  # i = j
+        off = sp.simplify((d - rhs).replace(sp.KroneckerDelta, lambda a, b: 0)) == 0  # i != j
+        ok = diagonal and off
+    else:
+        zs = sp.symbols(f"z1:{size + 1}", real=True)
+        total = sum(sp.exp(v) for v in zs)
+        s = [sp.exp(v) / total for v in zs]
+        ok = True
+        for i, j in ((0, 1), (0, 0)):
+            lhs = sp.diff(s[i], zs[j])
+            rhs = s[i] * ((1 if i == j else 0) - s[j])
+            ok = ok and sp.simplify(lhs - rhs) == 0
+    return time.perf_counter() - start, "proved" if ok else "not proved"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    via_prove(2)  # warm imports (z3, lark, backend modules)
+    print(f"{'size':>6} {'prove (s)':>10} {'direct (s)':>11} {'ratio':>7}  verdicts")
+    for size in SIZES:
+        p_times, d_times = [], []
+        for _ in range(args.repeat):
+            t, pv = via_prove(size)
+            p_times.append(t)
+            t, dv = direct(size)
+            d_times.append(t)
+        p, d = statistics.median(p_times), statistics.median(d_times)
+        label = "n" if size == "n" else f"n={size}"
+        print(f"{label:>6} {p:10.3f} {d:11.3f} {p / d:7.1f}  prove: {pv}, direct: {dv}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
