@@ -26,6 +26,7 @@ from prove.solver.sympy_translate import Fn, Translator, Untranslatable, is_matr
 from prove.verdict import Outcome, Verdict
 
 SYMBOLIC_DIMS = range(1, 9)  # n = 1..8 when a dimension is a variable
+MATRIX_DIMS = range(1, 5)  # m, n = 1..4 when a dimension variable sizes a matrix
 MAX_INSTANCES = 5000
 POOL = [sp.Integer(v) for v in (0, 1, -1, 2, -2, 3)] + [sp.Rational(1, 2), sp.Rational(-1, 2),
                                                          sp.Rational(1, 3), sp.Rational(3, 2)]
@@ -66,7 +67,20 @@ def _check(claim: Claim) -> Outcome:
     outcome = symbolic.attempt(claim)
     if outcome is not None:
         return outcome
-    return _check_instances(claim, SYMBOLIC_DIMS)
+    return _check_instances(claim, _dim_range(claim))
+
+
+def _dim_range(claim: Claim) -> range:
+    """n = 1..8 for vector lengths; 1..4 once a dimension sizes a matrix
+    (a 4x4 matrix is already 16 unknowns, and every pair of sizes is tried)."""
+    def mats(s):
+        if isinstance(s, S.Fun):
+            return mats(s.source) + mats(s.target)
+        return [s] if isinstance(s, S.Mat) else []
+    for v in claim.variables:
+        if any(isinstance(d, str) for m in mats(v.sort) for d in (m.rows, m.cols)):
+            return MATRIX_DIMS
+    return SYMBOLIC_DIMS
 
 
 def check_instances(claim: Claim, dims: range) -> Outcome:
@@ -330,6 +344,11 @@ def _hypothesis(expr: A.Expr, tr: Translator, inst: Instance) -> None:
         for e in expr.operands:
             _hypothesis(e, tr, inst)
         return
+    if (isinstance(expr, A.Call) and isinstance(expr.func, A.Name) and expr.func.id == "invertible"
+            and len(expr.args) == 1):
+        m = tr(expr.args[0])
+        inst.conditions.append((m.det() if is_matrix(m) else m, "!=", sp.Integer(0)))
+        return
     if not isinstance(expr, A.Compare):
         raise Untranslatable("hypotheses other than equations and comparisons are not handled by the identity backend")
     sides = [tr(o) for o in expr.operands]
@@ -341,7 +360,12 @@ def _hypothesis(expr: A.Expr, tr: Translator, inst: Instance) -> None:
         return
     for op, a, b in zip(expr.ops, sides, sides[1:]):
         if is_matrix(a) or is_matrix(b):
-            raise Untranslatable("vector hypotheses are not handled by the identity backend")
+            if op != "=" or not (is_matrix(a) and is_matrix(b)) or a.shape != b.shape:
+                raise Untranslatable("vector and matrix hypotheses are taken as equations of one shape only")
+            for x, y in zip(a, b):  # `y = W @ x + b`: entry by entry
+                if not _solve_into(_apply_solved(x - y, inst), inst):
+                    inst.conditions.append((x, "=", y))
+            continue
         if op == "=":
             eq = _apply_solved(a - b, inst)
             if not _solve_into(eq, inst):
@@ -391,6 +415,7 @@ def _goals(body: A.Expr, tr: Translator, inst: Instance) -> list[Goal]:
         raise Untranslatable("the identity backend takes equations and comparisons")
     goals = []
     sides = [tr(o) for o in body.operands]
+    _require_invertible(tr, inst)
     for op, a, b in zip(body.ops, sides, sides[1:]):
         if op == "!=":
             raise Untranslatable("`!=` claims are not handled by the identity backend")
@@ -408,12 +433,45 @@ def _goals(body: A.Expr, tr: Translator, inst: Instance) -> list[Goal]:
     return goals
 
 
+def _require_invertible(tr: Translator, inst: Instance) -> None:
+    """inv(M) divides by det(M): the claim must state that it is not 0
+    (`invertible(M)`, `det(M) != 0`, or of factors of it), never assumed."""
+    facts = [a - b for a, op, b in inst.conditions if op in ("!=", "<", ">")]
+    for det in getattr(tr, "inverted", ()):
+        if not _nonzero_given(det, facts):
+            raise Untranslatable("inv(...) of a matrix that may be singular: state that it is invertible "
+                                 "(`where invertible(A)` or `det(A) != 0`)")
+
+
+def _nonzero_given(d, facts: list) -> bool:
+    """Every irreducible factor of d's numerator is a constant or a factor of
+    a quantity the claim says is non-zero (x != 0 makes each factor of x non-zero)."""
+    def factors(e):
+        num, _ = sp.fraction(sp.cancel(sp.together(e)))
+        _, fl = sp.factor_list(num)
+        return [b for b, _ in fl]
+    try:
+        known = [f for e in facts for f in factors(e)]
+        for b in factors(d):
+            if b.is_number:
+                if b == 0:
+                    return False
+                continue
+            if not any(sp.cancel(b / k).is_number for k in known):
+                return False
+        return not sp.cancel(sp.together(d)) == 0
+    except (sp.PolynomialError, NotImplementedError, TypeError, ValueError):
+        return False
+
+
 # --------------------------------------------------------------- proving
 
 
 def _reduces_to_zero(d) -> bool:
     """Exact, assumption-free rewriting; True only when the result is 0."""
     if d == 0:
+        return True
+    if d.has(sp.exp) and sp.cancel(sp.together(_exp_generalised(d))) == 0:
         return True
     d = sp.expand(d)  # exp(a + b) = exp(a) exp(b) holds for all reals: sound
     if d == 0:
@@ -435,6 +493,25 @@ def _reduces_to_zero(d) -> bool:
         if r == 0:
             return True
     return sp.simplify(d) == 0
+
+
+def _exp_generalised(e):
+    """Each exp(k*a) as E_a^k with E_a a fresh symbol, one per argument a.
+    Sound as a first try: a rational function that is 0 for independent
+    E_a is 0 at E_a = exp(a).  Softmax gradients of W @ x close here in
+    milliseconds, where expanding exp(W[1,1]*x[1] + ...) into products takes seconds."""
+    table: dict = {}
+
+    def atom(node):
+        c, arg = sp.expand(node.args[0]).as_content_primitive()
+        k = c if c.is_Integer else sp.Integer(1)
+        if not c.is_Integer:
+            arg = c * arg
+        if arg.could_extract_minus_sign():
+            arg, k = -arg, -k
+        return table.setdefault(arg, sp.Dummy("E", positive=True)) ** k
+
+    return e.replace(lambda n: isinstance(n, sp.exp), atom)
 
 
 def _exp_atoms(e):
@@ -525,6 +602,8 @@ def _holds_at(goal: Goal, point: dict) -> Optional[bool]:
         if abs(diff) > tol:
             return False
         return None  # equal to 30 digits is not a proof of equality
+    if goal.rel == "!=":
+        return True if abs(diff) > tol else None
     if abs(diff) <= tol:
         return None if goal.rel in ("<", ">") else True
     return bool({"<": diff < 0, "<=": diff < 0, ">": diff > 0, ">=": diff > 0}[goal.rel])
@@ -585,11 +664,8 @@ def _recheck(claim: Claim, values: dict, point: dict) -> bool:
         return False
     named = {s.name: v for s, v in point.items()}
     concrete = {s: named[s.name] for s in _all_symbols(inst) if s.name in named}
-    for a, op, b in inst.conditions:
-        if op == "=":
-            va, vb = _value(a, concrete, 40), _value(b, concrete, 40)
-            if va is None or vb is None or abs(va - vb) > sp.Float(10) ** -30:
-                return False
+    if not _conditions_hold(inst, concrete):  # equations, inequalities, det(A) != 0
+        return False
     for sym, expr in inst.solved.items():
         # the solved unknowns were given values that satisfy the hypotheses
         va = _value(sym - expr, concrete, 40)

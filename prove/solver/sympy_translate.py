@@ -76,9 +76,11 @@ class Translator:
 
     def __init__(self, env: dict):
         self.env = dict(env)
+        self.inverted: list = []  # determinants that inv(...) divided by
 
     def child(self, extra: dict) -> "Translator":
         t = Translator({**self.env, **extra})
+        t.inverted = self.inverted
         return t
 
     def __call__(self, node):
@@ -243,16 +245,22 @@ class Translator:
     f_frobenius = f_norm
 
     def f_trace(self, n):
-        return self(n.args[0]).trace()
+        m = self(n.args[0])
+        return m.trace() if is_matrix(m) else m  # a 1x1 product is already a scalar
 
     def f_det(self, n):
-        return self(n.args[0]).det()
+        m = self(n.args[0])
+        return m.det() if is_matrix(m) else m
 
     def f_inv(self, n):
         m = self(n.args[0])
-        det = m.det()
+        det = m.det() if is_matrix(m) else m
         if det == 0:
-            raise Untranslatable("the matrix is singular")
+            raise Untranslatable("inv of a singular matrix: its determinant is 0")
+        # The caller must show det != 0 from the claim's hypotheses (identities.py does).
+        self.inverted.append(det)
+        if not is_matrix(m):
+            return 1 / m
         return sp.ImmutableMatrix(m.adjugate() / det)
 
     def f_transpose(self, n):
