@@ -21,7 +21,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from prove import sorts as S
-from prove.solver.sympy_translate import Fn, Translator, is_matrix
+from prove.solver.sympy_translate import Fn, Translator, _spread, is_matrix
 from prove.verdict import Outcome, Verdict
 
 POINTS = [sp.Integer(1), sp.Rational(1, 2), sp.Integer(2), sp.Integer(-1), sp.Integer(0), sp.Rational(-3, 2)]
@@ -97,6 +97,8 @@ def reduces_to_zero(d, inst) -> bool:
 def _candidates(name: str, sort: S.Fun, values: dict) -> list:
     """Concrete functions for an abstract one: (parts, text), parts a list of
     (SymPy Function name, Lambda) for each output entry."""
+    if isinstance(sort.target, S.Mat):
+        return _matrix_candidates(name, sort, values)
     k = _dim(sort.source, values)
     m = _dim(sort.target, values) if isinstance(sort.target, S.Vec) else None
     if k == 1:
@@ -169,8 +171,41 @@ def instantiate(e, table: dict):
     return e.replace(lambda n: isinstance(n, AppliedUndef), apply)
 
 
+def _matrix_shape(sort: S.Fun, values: dict) -> tuple:
+    t = sort.target
+    return tuple(d if isinstance(d, int) else values[d] for d in (t.rows, t.cols))
+
+
+def _matrix_candidates(name: str, sort: S.Fun, values: dict) -> list:
+    """Concrete matrix functions of t (issue 7): polynomial, diagonally
+    dominant (invertible for every t), exponential; not commuting with each other."""
+    from prove.solver.identities import matrix_part
+    if _dim(sort.source, values) != 1:
+        return []
+    r, c = _matrix_shape(sort, values)
+    t = sp.Symbol("t", real=True)
+    bodies = [
+        lambda i, j: t ** (c * i + j + 1),
+        lambda i, j: t ** 2 + 2 if i == j else (i + 1) * t - j,
+        lambda i, j: sp.exp((i + 1) * t) if i == j else t + i + 2 * j,
+        lambda i, j: (i + 2 * j + 1) * t + (1 if i == j else 0),
+    ]
+    out = []
+    for body in bodies:
+        entries = [[body(i, j) for j in range(c)] for i in range(r)]
+        parts = [(matrix_part(name, i, j), sp.Lambda((t,), entries[i][j])) for i in range(r) for j in range(c)]
+        text = "[" + ", ".join("[" + ", ".join(str(e).replace("**", "^") for e in row) + "]" for row in entries) + "]"
+        out.append((parts, f"{name}(t) = {text}"))
+    return out
+
+
 def _concrete_fn(name: str, sort: S.Fun, table: dict, values: dict) -> Fn:
     k = _dim(sort.source, values)
+    if isinstance(sort.target, S.Mat):
+        from prove.solver.identities import matrix_part
+        r, c = _matrix_shape(sort, values)
+        cells = [table[matrix_part(name, i, j)] for i in range(r) for j in range(c)]
+        return Fn((), lambda args: sp.ImmutableMatrix(r, c, [p(*_spread(args, 1)) for p in cells]), name)
     vector = isinstance(sort.target, S.Vec)
     parts = [table[f"{name}{i + 1}"] for i in range(_dim(sort.target, values))] if vector else [table[name]]
 

@@ -314,12 +314,22 @@ def _symbol_for(name: str, sort: S.Sort, values: dict, assumptions: dict = {}):
     raise Untranslatable(f"{name} is {sort}, which the identity backend does not take")
 
 
+def matrix_part(name: str, i: int, j: int) -> str:
+    """The name of entry (i, j), 0-based, of a matrix-valued abstract function."""
+    return f"{name}{i + 1}_{j + 1}"
+
+
 def _abstract_function(name: str, sort: S.Fun, values: dict) -> Fn:
     """An arbitrary smooth function: SymPy undefined functions, one per output entry."""
     k = _dim(sort.source.dim, values) if isinstance(sort.source, S.Vec) else 1
+    rows_cols = None
     if isinstance(sort.target, S.Vec):
         m = _dim(sort.target.dim, values)
         parts = [sp.Function(f"{name}{i + 1}", real=True) for i in range(m)]
+    elif isinstance(sort.target, S.Mat):  # Y: R -> R^(2x2), one function per entry, row by row
+        rows_cols = (_dim(sort.target.rows, values), _dim(sort.target.cols, values))
+        parts = [sp.Function(matrix_part(name, i, j), real=True)
+                 for i in range(rows_cols[0]) for j in range(rows_cols[1])]
     else:
         parts = [sp.Function(name, real=True)]
 
@@ -329,6 +339,8 @@ def _abstract_function(name: str, sort: S.Fun, values: dict) -> Fn:
         if len(args) != k:
             raise Untranslatable(f"{name} takes {k} argument(s)")
         outs = [p(*args) for p in parts]
+        if rows_cols is not None:
+            return sp.ImmutableMatrix(rows_cols[0], rows_cols[1], outs)
         return outs[0] if len(outs) == 1 and not isinstance(sort.target, S.Vec) else sp.ImmutableMatrix(outs)
 
     return Fn(() if k == 1 else (k,), apply, name)
