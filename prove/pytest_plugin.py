@@ -70,7 +70,10 @@ class ClaimsFile(pytest.File):
     def collect(self):
         from prove.runner import tasks_for_text
 
-        text = self.path.read_text(encoding="utf-8")
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise self.CollectError(f"{self.path.name}: cannot read this claim file: {exc}") from None
         self._lines = text.splitlines()
         self._results: dict[int, "Result"] = {}
         # The absolute path, so that `use "defs.claims"` resolves beside this file.

@@ -127,6 +127,15 @@ def test_a_statement_with_an_error_is_an_item_that_fails(pytester, run):
     assert "Traceback" not in text
 
 
+def test_an_unreadable_claim_file_is_a_collection_error_without_traceback(pytester, run):
+    (pytester.path / "latin1.claims").write_bytes("claim caf\xe9: x = x\n".encode("latin-1"))
+    out = run()
+    assert out.ret == pytest.ExitCode.INTERRUPTED
+    text = out.stdout.str()
+    assert "latin1.claims: cannot read this claim file" in text
+    assert "Traceback" not in text
+
+
 def test_use_of_a_neighbour_file_resolves_beside_the_claim_file(pytester, run):
     sub = pytester.mkdir("course")
     (sub / "defs.claims").write_text("let sq(t) = t * t\n")
