@@ -1,6 +1,6 @@
 """Claims about abstract functions `g: R -> R`: a Z3 proof from instances of the definitions.
 
-The definitions (docs/analysis.md) are first-order statements about an
+The definitions (docs/language.md, analysis section) are first-order statements about an
 uninterpreted g.  Z3 with them as quantified axioms does not terminate
 (measured: no hint = timeout), so each definition that the negated claim
 asserts is replaced by finitely many of its instances at chosen terms.  An

@@ -5,7 +5,7 @@ is decided here, and every counterexample that Z3 proposes is re-checked here
 before it is reported.  Everything is SymPy with exact numbers; a question
 that cannot be settled exactly gets `None` (three-valued logic), never a guess.
 
-Characterisations used (textbook definitions, see docs/analysis.md):
+Characterisations used (textbook definitions, see docs/language.md, "Stationary points, minima and convexity"):
 - one variable, analytic g: the first non-vanishing derivative at p decides
   local extrema (even order and positive: strict local minimum, ...);
 - a univariate polynomial is >= 0 everywhere iff its leading coefficient is
