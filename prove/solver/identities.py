@@ -523,7 +523,8 @@ def _exp_generalised(e):
             arg, k = -arg, -k
         return table.setdefault(arg, sp.Dummy("E", positive=True)) ** k
 
-    return e.replace(lambda n: isinstance(n, sp.exp), atom)
+    # each distinct exp node once (a softmax repeats the same ones many times)
+    return e.xreplace({node: atom(node) for node in e.atoms(sp.exp)})
 
 
 def _exp_atoms(e):
