@@ -81,6 +81,9 @@ def direct(size):
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--matrix-repeat", type=int, default=1,
+                        help="repeats of the matrix cases (the direct 10x10 softmax script takes minutes)")
+    parser.add_argument("--skip-matrices", action="store_true")
     args = parser.parse_args(argv)
     via_prove(2)  # warm imports (z3, lark, backend modules)
     print(f"{'size':>6} {'prove (s)':>10} {'direct (s)':>11} {'ratio':>7}  verdicts")
@@ -94,7 +97,73 @@ def main(argv=None) -> int:
         p, d = statistics.median(p_times), statistics.median(d_times)
         label = "n" if size == "n" else f"n={size}"
         print(f"{label:>6} {p:10.3f} {d:11.3f} {p / d:7.1f}  prove: {pv}, direct: {dv}")
+    if not args.skip_matrices:
+        matrix_section(args.matrix_repeat)
     return 0
+
+
+# ---------------------------------------------------------------- matrices (issue 7)
+#
+# hessian(x^T @ A @ x, x) = A + A^T and the softmax-classifier gradient
+# grad(-sum(k, y[k] * log(softmax(W @ x)[k])), W) = outer(softmax(W @ x) - y, x)
+# (given sum(k, y[k]) = 1) for n x n matrices, n = 3 and 10.  prove checks every
+# entry and cross-checks each at exact points; the direct script is what a person
+# writes: sp.hessian / sp.diff for every entry, the difference simplified (the
+# Hessian's by expand, the softmax gradient's by sp.simplify, entry by entry).
+
+MATRIX_SIZES = [3, 10]
+MATRIX_CLAIMS = {
+    "hessian": "claim h: forall A in R^({n}x{n}), x in R^{n}: hessian(x^T @ A @ x, x) = A + A^T",
+    "softmax": ("claim s: forall W in R^({n}x{n}), x in R^{n}, y in R^{n} where sum(k, y[k]) = 1:\n"
+                "  grad(-sum(k, y[k] * log(softmax(W @ x)[k])), W) = outer(softmax(W @ x) - y, x)"),
+}
+
+
+def via_prove_matrix(kind, n):
+    (task,) = tasks_for_text(MATRIX_CLAIMS[kind].format(n=n), "<bench>")
+    sp.core.cache.clear_cache()
+    start = time.perf_counter()
+    outcome = check(task.claim)
+    return time.perf_counter() - start, outcome.verdict.value
+
+
+def direct_matrix(kind, n):
+    sp.core.cache.clear_cache()
+    start = time.perf_counter()
+    x = sp.Matrix([sp.Symbol(f"x{i}", real=True) for i in range(n)])
+    if kind == "hessian":
+        A = sp.Matrix(n, n, lambda i, j: sp.Symbol(f"A{i}_{j}", real=True))
+        H = sp.hessian((x.T * A * x)[0, 0], list(x))
+        ok = (H - A - A.T).expand() == sp.zeros(n, n)
+    else:
+        W = sp.Matrix(n, n, lambda i, j: sp.Symbol(f"W{i}_{j}", real=True))
+        ys = [sp.Symbol(f"y{i}", real=True) for i in range(n - 1)]
+        y = sp.Matrix(ys + [1 - sum(ys)])  # the hypothesis, substituted by hand
+        z = W * x
+        total = sum(sp.exp(v) for v in z)
+        loss = -sum(y[k] * sp.log(sp.exp(z[k]) / total) for k in range(n))
+        rhs = (sp.Matrix([sp.exp(v) / total for v in z]) - y) * x.T
+        ok = all(sp.simplify(sp.diff(loss, W[i, j]) - rhs[i, j]) == 0 for i in range(n) for j in range(n))
+    return time.perf_counter() - start, "proved" if ok else "not proved"
+
+
+def matrix_section(repeat: int) -> None:
+    print()
+    print(f"{'matrices':>12} {'prove (s)':>10} {'direct (s)':>11} {'ratio':>7}  verdicts")
+    ratios = []
+    for kind in MATRIX_CLAIMS:
+        for n in MATRIX_SIZES:
+            p_times, d_times = [], []
+            for _ in range(repeat):
+                t, pv = via_prove_matrix(kind, n)
+                p_times.append(t)
+                t, dv = direct_matrix(kind, n)
+                d_times.append(t)
+            p, d = statistics.median(p_times), statistics.median(d_times)
+            ratios.append(p / d)
+            label = f"{kind} {n}x{n}"
+            print(f"{label:>12} {p:10.3f} {d:11.3f} {p / d:7.1f}  prove: {pv}, direct: {dv}")
+    print(f"median ratio prove/direct (matrices): {statistics.median(ratios):.2f}")
 
 
 if __name__ == "__main__":
