@@ -521,7 +521,7 @@ def _exp_generalised(e):
             arg = c * arg
         if arg.could_extract_minus_sign():
             arg, k = -arg, -k
-        return table.setdefault(arg, sp.Dummy("E", positive=True)) ** k
+        return table.setdefault(arg, sp.Dummy("E")) ** k
 
     # each distinct exp node once (a softmax repeats the same ones many times)
     return e.xreplace({node: atom(node) for node in e.atoms(sp.exp)})
