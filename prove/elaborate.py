@@ -119,6 +119,8 @@ def load_use(use: A.Use, path: str, ctx: ModuleContext, seen: Optional[set] = No
     from prove.parser import parse  # late: the parser is not needed to type a tree
 
     seen = set() if seen is None else seen
+    if "\x00" in use.target:
+        raise _err(use, "a file name cannot contain a NUL character", "a claims file name")
     if use.is_file:
         target = (Path(path).parent / use.target).resolve()
         if not target.is_file():
