@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 import sympy as sp
+from sympy.polys.polyerrors import BasePolynomialError
 
 from prove import ast as A
 from prove import sorts as S
@@ -472,8 +473,8 @@ def _nonzero_given(d, facts: list) -> bool:
             if not any(sp.cancel(b / k).is_number for k in known):
                 return False
         return not sp.cancel(sp.together(d)) == 0
-    except (sp.PolynomialError, NotImplementedError, TypeError, ValueError):
-        return False
+    except (BasePolynomialError, NotImplementedError, TypeError, ValueError):
+        return False  # not shown non-zero: the caller says unknown
 
 
 # --------------------------------------------------------------- proving
