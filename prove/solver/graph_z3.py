@@ -1,0 +1,588 @@
+"""Graph formulas to Z3, for graphs of a fixed number of nodes.
+
+Nodes are concrete numbers: node quantifiers are expanded into conjunctions or
+disjunctions.  Edges are Boolean variables.  Sets of nodes and orders are
+Boolean / integer vectors when they can be Skolemised, and expanded otherwise.
+
+The translation is polarity-aware.  `formula(e, env, pol)` returns a Z3 formula Y
+over the edge variables and some fresh variables, with:
+  pol = +1:  e holds  <=>  Y holds for SOME value of the fresh variables;
+  pol = -1:  e holds  <=>  Y holds for EVERY value of the fresh variables.
+The query is `formula(not claim, +1)`, so every fresh variable is existential
+there and the query is equisatisfiable with the negated claim.  Constraints on
+fresh variables (an order is a bijection, a relation is transitive) go to
+`side`; each is satisfiable on its own, so asserting them globally is exact.
+
+Reachability has two exact encodings, chosen by polarity:
+  * where a path or a cycle must exist (path at +1, acyclic at -1):
+    closure by repeated squaring, E, E + E.E, ... (ceil(log2 n) rounds);
+  * where a path must be absent (acyclic at +1, path at -1):
+    a fresh relation R that contains E and is transitive; R[u][v] false for some
+    such R iff there is no path (the transitive closure is the least such R).
+Neither uses the existence of an order, so "acyclic iff an order exists" is
+still a theorem for the solver to prove.
+
+`exists p in orders(H): topological(p, H)` where it must be expanded (at -1) is
+the prefix dynamic programme over subsets: a set X of nodes can fill positions
+1..|X| iff some v in X has all its predecessors in X - {v} and X - {v} can.
+This is the definition of an order unrolled, not a theorem about acyclicity.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from fractions import Fraction
+from math import factorial
+from typing import Union
+
+import z3
+
+from prove import ast as A
+
+EXPANSION_LIMIT = 50_000  # copies of a quantifier's body we are willing to build
+DP_LIMIT = 14  # nodes for the order dynamic programme (2^n subsets)
+
+
+class Unsupported(Exception):
+    """A construct this backend cannot encode; the message says why."""
+
+
+TRUE, FALSE = z3.BoolVal(True), z3.BoolVal(False)
+
+
+@dataclass(eq=False)
+class SGraph:
+    key: tuple  # structural identity, for caching closures
+    nodes: tuple[int, ...]
+    E: dict  # (u, v) -> z3 Bool, for every pair of nodes
+    next_id: int
+    base: bool = False  # a graph variable itself (not G - v, not a literal)
+
+    def edge(self, u: int, v: int):
+        return self.E.get((u, v), FALSE)
+
+
+@dataclass(eq=False)
+class SSet:
+    nodes: tuple[int, ...]
+    mem: dict  # node -> z3 Bool
+
+
+@dataclass(eq=False)
+class SOrder:
+    nodes: tuple[int, ...]
+    pos: dict  # node -> z3 Int or Python int
+    graph_key: tuple = ()
+    depth: int = 0  # universal expansions it sits under
+
+
+@dataclass(frozen=True)
+class NodeV:
+    id: int
+
+
+Number = Union[Fraction, z3.ArithRef]
+
+
+def num(x: Number):
+    """A number as a Z3 term."""
+    if isinstance(x, Fraction):
+        return z3.IntVal(x.numerator) if x.denominator == 1 else z3.RealVal(f"{x.numerator}/{x.denominator}")
+    return x
+
+
+def count(bools) -> Number:
+    bools = [b for b in bools if not z3.is_false(b)]
+    if not bools:
+        return Fraction(0)
+    return z3.Sum([z3.If(b, 1, 0) for b in bools])
+
+
+def graph_literal(e: A.Call) -> tuple[int, set]:
+    if len(e.args) != 2 or not isinstance(e.args[0], A.Num) or e.args[0].value.denominator != 1 \
+            or not isinstance(e.args[1], A.ListLit):
+        raise Unsupported("a graph literal is written graph(n, [u->v, ...])")
+    n = int(e.args[0].value)
+    edges = set()
+    for item in e.args[1].items:
+        if not (isinstance(item, A.Implies) and isinstance(item.left, A.Num) and isinstance(item.right, A.Num)):
+            raise Unsupported("edges of a graph literal are written u->v between node numbers")
+        u, v = int(item.left.value), int(item.right.value)
+        if not (1 <= u <= n and 1 <= v <= n) or item.left.value.denominator != 1 \
+                or item.right.value.denominator != 1:
+            raise Unsupported(f"the nodes of graph({n}, ...) are numbered 1..{n}")
+        edges.add((u, v))
+    return n, edges
+
+
+class Translator:
+    def __init__(self, prefix: str = ""):
+        self.side: list = []
+        self.prefix = prefix
+        self._fresh = 0
+        self.copies = 0
+        self.depth = 0  # how many universal expansions enclose the current point
+        self.skolem_orders: list[SOrder] = []
+        self._lower: dict = {}
+        self._square: dict = {}
+        self._dp: dict = {}
+        self.notes: set[str] = set()
+
+    def fresh(self, stem: str) -> str:
+        self._fresh += 1
+        return f"{self.prefix}{stem}!{self._fresh}"
+
+    # ------------------------------------------------------------ graphs
+    def base_graph(self, name: str, n: int) -> SGraph:
+        nodes = tuple(range(1, n + 1))
+        E = {(u, v): z3.Bool(f"{name}[{u}->{v}]") for u in nodes for v in nodes}
+        return SGraph(("var", name), nodes, E, n + 1, base=True)
+
+    def literal_graph(self, e: A.Call) -> SGraph:
+        n, edges = graph_literal(e)
+        nodes = tuple(range(1, n + 1))
+        E = {(u, v): (TRUE if (u, v) in edges else FALSE) for u in nodes for v in nodes}
+        return SGraph(("lit", n, tuple(sorted(edges))), nodes, E, n + 1)
+
+    def minus(self, g: SGraph, v: int) -> SGraph:
+        if v not in g.nodes:
+            return g
+        nodes = tuple(u for u in g.nodes if u != v)
+        E = {(a, b): g.E[(a, b)] for a in nodes for b in nodes}
+        return SGraph(g.key + ("-", v), nodes, E, g.next_id)
+
+    def plus_sink(self, g: SGraph, s: SSet) -> SGraph:
+        new = g.next_id
+        nodes = g.nodes + (new,)
+        E = dict(g.E)
+        for u in g.nodes:
+            E[(u, new)] = s.mem.get(u, FALSE)
+            E[(new, u)] = FALSE
+        E[(new, new)] = FALSE
+        key = g.key + ("+sink", tuple((u, s.mem[u].sexpr()) for u in g.nodes if u in s.mem))
+        return SGraph(key, nodes, E, new + 1)
+
+    def lower_closure(self, g: SGraph) -> dict:
+        """A fresh transitive relation containing the edges (see the module docstring)."""
+        if g.key in self._lower:
+            return self._lower[g.key]
+        R = {}
+        for u in g.nodes:
+            for v in g.nodes:
+                e = g.edge(u, v)
+                R[(u, v)] = TRUE if z3.is_true(e) else z3.Bool(self.fresh("R"))
+        for u in g.nodes:
+            for v in g.nodes:
+                if not z3.is_true(R[(u, v)]) and not z3.is_false(g.edge(u, v)):
+                    self.side.append(z3.Implies(g.edge(u, v), R[(u, v)]))
+                for w in g.nodes:
+                    self.side.append(z3.Or(z3.Not(R[(u, v)]), z3.Not(R[(v, w)]), R[(u, w)]))
+        self._lower[g.key] = R
+        return R
+
+    def closure(self, g: SGraph) -> dict:
+        """The transitive closure, exactly, by ceil(log2 n) squarings."""
+        if g.key in self._square:
+            return self._square[g.key]
+        R = {k: z3.simplify(v) for k, v in g.E.items() if k[0] in g.nodes and k[1] in g.nodes}
+        length = 1
+        while length < len(g.nodes):
+            R = {(u, v): z3.simplify(z3.Or(R[(u, v)], *[z3.And(R[(u, w)], R[(w, v)]) for w in g.nodes]))
+                 for u in g.nodes for v in g.nodes}
+            length *= 2
+        self._square[g.key] = R
+        return R
+
+    def acyclic(self, g: SGraph, pol: int):
+        if pol > 0:
+            R = self.lower_closure(g)
+            return z3.And(*[z3.Not(R[(u, u)]) for u in g.nodes])
+        R = self.closure(g)
+        return z3.And(*[z3.Not(R[(u, u)]) for u in g.nodes])
+
+    def path(self, g: SGraph, u: int, v: int, pol: int):
+        if u not in g.nodes or v not in g.nodes:
+            return FALSE
+        R = self.lower_closure(g) if pol < 0 else self.closure(g)
+        return R[(u, v)]
+
+    def has_order(self, g: SGraph):
+        """Some order of g is topological: the prefix dynamic programme."""
+        if g.key in self._dp:
+            return self._dp[g.key]
+        n = len(g.nodes)
+        if n > DP_LIMIT:
+            raise Unsupported(f"a universal quantifier over the orders of {n} nodes is too large to expand")
+        nodes = g.nodes
+        ok = {0: TRUE}
+        for X in range(1, 1 << n):
+            options = []
+            for i in range(n):
+                if X >> i & 1:
+                    Y = X & ~(1 << i)
+                    if z3.is_false(ok[Y]):
+                        continue
+                    # every u outside Y (v itself included) has no edge into v
+                    preds = [z3.Not(g.edge(nodes[j], nodes[i])) for j in range(n) if not (Y >> j & 1)]
+                    options.append(z3.And(ok[Y], *preds))
+            ok[X] = z3.Or(*options) if options else FALSE
+        self._dp[g.key] = ok[(1 << n) - 1]
+        return self._dp[g.key]
+
+    # ---------------------------------------------------------- formulas
+    def formula(self, e: A.Expr, env: dict, pol: int):
+        if isinstance(e, A.Not):
+            return z3.Not(self.formula(e.operand, env, -pol))
+        if isinstance(e, A.And):
+            return z3.And(*[self.formula(o, env, pol) for o in e.operands])
+        if isinstance(e, A.Or):
+            return z3.Or(*[self.formula(o, env, pol) for o in e.operands])
+        if isinstance(e, A.Implies):
+            return z3.Or(z3.Not(self.formula(e.left, env, -pol)), self.formula(e.right, env, pol))
+        if isinstance(e, A.Iff):
+            return z3.And(
+                z3.Or(z3.Not(self.formula(e.left, env, -pol)), self.formula(e.right, env, pol)),
+                z3.Or(z3.Not(self.formula(e.right, env, -pol)), self.formula(e.left, env, pol)))
+        if isinstance(e, A.Compare):
+            return self.compare(e, env)
+        if isinstance(e, A.Quant):
+            return self.quant(e.kind, e.binders, e.body, env, pol)
+        if isinstance(e, A.Call):
+            return self.predicate(e, env, pol)
+        raise Unsupported(f"cannot read {type(e).__name__} as a statement about graphs")
+
+    def compare(self, e: A.Compare, env: dict):
+        values = [self.term(o, env) for o in e.operands]
+        parts = []
+        for op, a, b in zip(e.ops, values, values[1:]):
+            if isinstance(a, NodeV) or isinstance(b, NodeV):
+                if not (isinstance(a, NodeV) and isinstance(b, NodeV)) or op not in ("=", "!="):
+                    raise Unsupported("nodes are compared with = and != only")
+                parts.append(z3.BoolVal((a.id == b.id) == (op == "=")))
+                continue
+            if not all(isinstance(x, (Fraction, z3.ArithRef)) for x in (a, b)):
+                raise Unsupported("only numbers and nodes can be compared")
+            if isinstance(a, Fraction) and isinstance(b, Fraction):
+                ok = {"=": a == b, "!=": a != b, "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
+                parts.append(z3.BoolVal(ok))
+                continue
+            x, y = num(a), num(b)
+            parts.append({"=": lambda: x == y, "!=": lambda: x != y, "<": lambda: x < y,
+                          "<=": lambda: x <= y, ">": lambda: x > y, ">=": lambda: x >= y}[op]())
+        return z3.And(*parts)
+
+    def predicate(self, e: A.Call, env: dict, pol: int):
+        name = e.func.id if isinstance(e.func, A.Name) else ""
+        args = e.args
+        if name in ("edge", "path"):
+            g, u, v = self.graph(args[0], env), self.node(args[1], env), self.node(args[2], env)
+            if name == "edge":
+                return g.edge(u, v) if u in g.nodes and v in g.nodes else FALSE
+            return self.path(g, u, v, pol)
+        if name == "acyclic":
+            return self.acyclic(self.graph(args[0], env), pol)
+        if name == "cycle":
+            return z3.Not(self.acyclic(self.graph(args[0], env), -pol))
+        if name in ("source", "sink") and len(args) == 2:
+            g, v = self.graph(args[0], env), self.node(args[1], env)
+            if v not in g.nodes:
+                return FALSE
+            if name == "source":
+                return z3.And(*[z3.Not(g.edge(u, v)) for u in g.nodes])
+            return z3.And(*[z3.Not(g.edge(v, u)) for u in g.nodes])
+        if name == "topological":
+            p, g = self.term(args[0], env), self.graph(args[1], env)
+            if not isinstance(p, SOrder):
+                raise Unsupported("topological takes an order and a graph")
+            return self.topological(p, g)
+        raise Unsupported(f"{name or 'this'}(...) is not a statement about graphs")
+
+    def topological(self, p: SOrder, g: SGraph):
+        if any(u not in p.pos for u in g.nodes):
+            return FALSE
+        parts = []
+        for u in g.nodes:
+            for v in g.nodes:
+                e = g.edge(u, v)
+                if z3.is_false(e):
+                    continue
+                a, b = p.pos[u], p.pos[v]
+                if isinstance(a, int) and isinstance(b, int):
+                    if a >= b:
+                        parts.append(z3.Not(e))
+                else:
+                    parts.append(z3.Implies(e, num(Fraction(a)) < b if isinstance(a, int) else a < b))
+        return z3.And(*parts)
+
+    # ------------------------------------------------------------- terms
+    def term(self, e: A.Expr, env: dict):
+        if isinstance(e, A.Num):
+            return Fraction(e.value)
+        if isinstance(e, A.Name):
+            if e.id not in env:
+                raise Unsupported(f"{e.id} is not a graph, node, set, order or count here")
+            return env[e.id]
+        if isinstance(e, A.Neg):
+            return self._arith("-", Fraction(0), self.number(e.operand, env))
+        if isinstance(e, A.Card):
+            inner = self.term(e.operand, env)
+            if isinstance(inner, SSet):
+                return count(inner.mem.values())
+            if isinstance(inner, Fraction):
+                return abs(inner)
+            if isinstance(inner, z3.ArithRef):
+                return z3.If(inner >= 0, inner, -inner)
+            raise Unsupported("|...| takes a set of nodes or a number")
+        if isinstance(e, A.BinOp):
+            left = self.term(e.left, env)
+            if isinstance(left, SGraph):
+                if e.op == "-":
+                    v = self.term(e.right, env)
+                    if not isinstance(v, NodeV):
+                        raise Unsupported("G - v removes a node")
+                    return self.minus(left, v.id)
+                if e.op == "+" and isinstance(e.right, A.Call) and isinstance(e.right.func, A.Name) \
+                        and e.right.func.id == "sink" and len(e.right.args) == 1:
+                    s = self.term(e.right.args[0], env)
+                    if not isinstance(s, SSet):
+                        raise Unsupported("sink(S) takes a set of nodes")
+                    return self.plus_sink(left, s)
+                raise Unsupported("a graph can lose a node (G - v) or gain a sink (G + sink(S))")
+            return self._arith(e.op, self._as_number(left), self.number(e.right, env))
+        if isinstance(e, A.Call):
+            return self.call(e, env)
+        raise Unsupported(f"cannot read {type(e).__name__} as a graph term")
+
+    def _as_number(self, x):
+        if not isinstance(x, (Fraction, z3.ArithRef)):
+            raise Unsupported("arithmetic takes numbers")
+        return x
+
+    def number(self, e: A.Expr, env: dict):
+        return self._as_number(self.term(e, env))
+
+    def _arith(self, op: str, a: Number, b: Number) -> Number:
+        if isinstance(a, Fraction) and isinstance(b, Fraction):
+            if op == "+":
+                return a + b
+            if op == "-":
+                return a - b
+            if op == "*":
+                return a * b
+            if op == "/" and b != 0:
+                return a / b
+            if op == "^" and b.denominator == 1 and b >= 0:
+                return a ** int(b)
+            raise Unsupported(f"cannot compute {a} {op} {b}")
+        x, y = num(a), num(b)
+        if op == "+":
+            return x + y
+        if op == "-":
+            return x - y
+        if op == "*":
+            return x * y
+        if op == "/":
+            if isinstance(b, Fraction) and b != 0:
+                return z3.ToReal(x) / num(b) if z3.is_int(x) else x / num(b)
+            raise Unsupported("division by a quantity that depends on the graph")
+        if op == "^" and isinstance(b, Fraction) and b.denominator == 1 and 0 <= b <= 8:
+            out = z3.IntVal(1) if z3.is_int(x) else z3.RealVal(1)
+            for _ in range(int(b)):
+                out = out * x
+            return out
+        raise Unsupported(f"the operator {op} on counts")
+
+    def call(self, e: A.Call, env: dict):
+        name = e.func.id if isinstance(e.func, A.Name) else ""
+        args = e.args
+        if name in env and isinstance(env[name], SOrder):
+            p = env[name]
+            v = self.node(args[0], env)
+            pos = p.pos.get(v, 0)
+            return Fraction(pos) if isinstance(pos, int) else pos
+        if name == "graph":
+            return self.literal_graph(e)
+        if name == "nodes":
+            return Fraction(len(self.graph(args[0], env).nodes))
+        if name == "edges":
+            g = self.graph(args[0], env)
+            return count(g.edge(u, v) for u in g.nodes for v in g.nodes)
+        if name == "card":
+            s = self.term(args[0], env)
+            if not isinstance(s, SSet):
+                raise Unsupported("card takes a set of nodes")
+            return count(s.mem.values())
+        if name in ("indegree", "outdegree"):
+            g, v = self.graph(args[0], env), self.node(args[1], env)
+            if v not in g.nodes:
+                return Fraction(0)
+            if name == "indegree":
+                return count(g.edge(u, v) for u in g.nodes)
+            return count(g.edge(v, u) for u in g.nodes)
+        raise Unsupported(f"{name or 'this'}(...) is not a count or a graph")
+
+    def graph(self, e: A.Expr, env: dict) -> SGraph:
+        g = self.term(e, env)
+        if not isinstance(g, SGraph):
+            raise Unsupported("expected a graph")
+        return g
+
+    def node(self, e: A.Expr, env: dict) -> int:
+        v = self.term(e, env)
+        if not isinstance(v, NodeV):
+            raise Unsupported("expected a node")
+        return v.id
+
+    # ------------------------------------------------------- quantifiers
+    def domain_kind(self, b: A.Binder, env: dict):
+        """('node', nodes) | ('set', nodes) | ('order', graph) | ('int', values)."""
+        if b.kind == "subset":
+            return "set", self.graph(b.domain.expr.args[0], env).nodes
+        dom = b.domain
+        if isinstance(dom, A.Range):
+            lo, hi = self.term(dom.low, env), self.term(dom.high, env)
+            if not (isinstance(lo, Fraction) and isinstance(hi, Fraction)):
+                raise Unsupported("a range of integers needs ends that do not depend on the edges")
+            return "int", [Fraction(k) for k in range(int(lo), int(hi) + 1)]
+        if b.kind == "in" and isinstance(dom, A.SetDomain) and isinstance(dom.expr, A.Call) \
+                and isinstance(dom.expr.func, A.Name):
+            name = dom.expr.func.id
+            if name == "nodes":
+                return "node", self.graph(dom.expr.args[0], env).nodes
+            if name == "orders":
+                return "order", self.graph(dom.expr.args[0], env)
+            if name == "graphs":
+                raise Unsupported(f"{b.name} ranges over graphs inside the claim; only the outer `forall` "
+                                  "may bind graphs")
+        raise Unsupported(f"the domain of {b.name} is not nodes, subsets, orders or a range of integers")
+
+    def new_set(self, nodes, stem: str) -> SSet:
+        return SSet(tuple(nodes), {u: z3.Bool(self.fresh(stem + "∋" + str(u))) for u in nodes})
+
+    def new_order(self, g: SGraph, stem: str) -> SOrder:
+        pos = {u: z3.Int(self.fresh(f"{stem}({u})")) for u in g.nodes}
+        m = len(g.nodes)
+        self.side.extend(z3.And(1 <= x, x <= m) for x in pos.values())
+        if m > 1:
+            self.side.append(z3.Distinct(*pos.values()))
+        order = SOrder(g.nodes, pos, g.key if g.base else (), self.depth)
+        self.skolem_orders.append(order)
+        return order
+
+    def values(self, kind: str, dom, name: str):
+        if kind in ("node",):
+            return [NodeV(u) for u in dom]
+        if kind == "int":
+            return list(dom)
+        if kind == "set":
+            if 2 ** len(dom) > EXPANSION_LIMIT:
+                raise Unsupported(f"{name} ranges over all {2 ** len(dom)} subsets of {len(dom)} nodes "
+                                  "where it cannot be Skolemised; lower the bound")
+            return [SSet(tuple(dom), {u: z3.BoolVal(u in c) for u in dom})
+                    for k in range(len(dom) + 1) for c in itertools.combinations(dom, k)]
+        nodes = dom.nodes
+        if factorial(len(nodes)) > EXPANSION_LIMIT:
+            raise Unsupported(f"{name} ranges over all {factorial(len(nodes))} orders of {len(nodes)} nodes "
+                              "where it cannot be Skolemised and is not `topological(...)` alone; "
+                              "lower the bound")
+        return [SOrder(nodes, {u: i + 1 for i, u in enumerate(seq)}) for seq in itertools.permutations(nodes)]
+
+    def quant(self, kind: str, binders: tuple, body: A.Expr, env: dict, pol: int):
+        if kind == "exists!":
+            if len(binders) != 1:
+                raise Unsupported("exists! with several variables at once; nest them or use exists")
+            return self.exists_unique(binders[0], body, env, pol)
+        if not binders:
+            return self.formula(body, env, pol)
+        b, rest = binders[0], binders[1:]
+        universal = kind == "forall"
+        if not rest and universal == (pol > 0):  # to be expanded: try the order programme
+            target = body.operand if universal and isinstance(body, A.Not) else body
+            if universal == isinstance(body, A.Not):
+                dp = self.order_pattern(b, target, env)
+                if dp is not None:
+                    return z3.Not(dp) if universal else dp
+
+        def inner(value):
+            env2 = {**env, b.name: value}
+            rest_f = self.quant(kind, rest, body, env2, pol)
+            if b.where is None:
+                return rest_f
+            guard = self.formula(b.where, env2, -pol if universal else pol)
+            return z3.Or(z3.Not(guard), rest_f) if universal else z3.And(guard, rest_f)
+
+        return self.over(b, env, universal, pol, inner)
+
+    def over(self, b: A.Binder, env: dict, universal: bool, pol: int, inner):
+        """All (universal) or some value of b satisfy `inner`, at polarity pol."""
+        kind, dom = self.domain_kind(b, env)
+        skolem = universal == (pol < 0)  # an existential in the query
+        if skolem and kind in ("set", "order"):
+            value = self.new_set(dom, b.name) if kind == "set" else self.new_order(dom, b.name)
+            return inner(value)
+        values = self.values(kind, dom, b.name)
+        self.copies += len(values)
+        if self.copies > EXPANSION_LIMIT * 4:
+            raise Unsupported(f"expanding the quantifiers over nodes, subsets and orders builds more than "
+                              f"{EXPANSION_LIMIT * 4} copies of their bodies; lower the bound")
+        if not skolem:
+            self.depth += 1
+        try:
+            parts = [inner(v) for v in values]
+        finally:
+            if not skolem:
+                self.depth -= 1
+        return z3.And(*parts) if universal else z3.Or(*parts)
+
+    def order_pattern(self, b: A.Binder, body: A.Expr, env: dict):
+        """`p in orders(H): topological(p, H)`: the prefix programme, or None for another body."""
+        if b.where is not None or b.kind != "in" or not isinstance(b.domain, A.SetDomain):
+            return None
+        dom = b.domain.expr
+        if not (isinstance(dom, A.Call) and isinstance(dom.func, A.Name) and dom.func.id == "orders"):
+            return None
+        if not (isinstance(body, A.Call) and isinstance(body.func, A.Name) and body.func.id == "topological"
+                and len(body.args) == 2 and isinstance(body.args[0], A.Name) and body.args[0].id == b.name):
+            return None
+        g = self.graph(dom.args[0], env)
+        h = self.graph(body.args[1], {k: v for k, v in env.items() if k != b.name})
+        if set(h.nodes) != set(g.nodes):
+            return None
+        self.notes.add("orders by prefix dynamic programming")
+        return self.has_order(h)
+
+    def exists_unique(self, b: A.Binder, body: A.Expr, env: dict, pol: int):
+        """exists! x: phi  ==  (exists x: phi) and not (exists x != y: phi(x) and phi(y))."""
+        def phi(value, p):
+            env2 = {**env, b.name: value}
+            f = self.formula(body, env2, p)
+            if b.where is not None:
+                f = z3.And(self.formula(b.where, env2, p), f)
+            return f
+
+        dp = self.order_pattern(b, body, env) if pol < 0 else None
+        some = dp if dp is not None else self.over(b, env, False, pol, lambda x: phi(x, pol))
+        # two distinct witnesses, at the opposite polarity (it stands under a `not`)
+        two = self.over(b, env, False, -pol, lambda x: self.over(
+            b, env, False, -pol, lambda y: z3.And(distinct(x, y), phi(x, -pol), phi(y, -pol))))
+        return z3.And(some, z3.Not(two))
+
+
+def distinct(x, y):
+    if isinstance(x, NodeV):
+        return z3.BoolVal(x.id != y.id)
+    if isinstance(x, Fraction):
+        return z3.BoolVal(x != y)
+    if isinstance(x, SSet):
+        return z3.Or(*[x.mem[u] != y.mem[u] for u in x.nodes]) if x.nodes else FALSE
+    if isinstance(x, SOrder):
+        parts = []
+        for u in x.nodes:
+            a, b = x.pos[u], y.pos[u]
+            if isinstance(a, int) and isinstance(b, int):
+                parts.append(z3.BoolVal(a != b))
+            else:
+                parts.append(num(Fraction(a)) != b if isinstance(a, int) else a != (num(Fraction(b)) if isinstance(b, int) else b))
+        return z3.Or(*parts) if parts else FALSE
+    raise Unsupported("exists! over this domain")
