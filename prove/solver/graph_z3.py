@@ -31,6 +31,7 @@ This is the definition of an order unrolled, not a theorem about acyclicity.
 from __future__ import annotations
 
 import itertools
+import time
 from dataclasses import dataclass, field
 from fractions import Fraction
 from math import factorial
@@ -40,12 +41,16 @@ import z3
 
 from prove import ast as A
 
-EXPANSION_LIMIT = 50_000  # copies of a quantifier's body we are willing to build
+EXPANSION_LIMIT = 20_000  # copies of quantifier bodies we are willing to build, in all
 DP_LIMIT = 14  # nodes for the order dynamic programme (2^n subsets)
 
 
 class Unsupported(Exception):
     """A construct this backend cannot encode; the message says why."""
+
+
+class OutOfTime(Exception):
+    """The deadline passed while the encoding was being built."""
 
 
 TRUE, FALSE = z3.BoolVal(True), z3.BoolVal(False)
@@ -117,7 +122,8 @@ def graph_literal(e: A.Call) -> tuple[int, set]:
 
 
 class Translator:
-    def __init__(self, prefix: str = ""):
+    def __init__(self, prefix: str = "", deadline: float = float("inf")):
+        self.deadline = deadline
         self.side: list = []
         self.prefix = prefix
         self._fresh = 0
@@ -470,18 +476,28 @@ class Translator:
         self.skolem_orders.append(order)
         return order
 
+    def _reserve(self, k: int, name: str) -> None:
+        self.copies += k
+        if self.copies > EXPANSION_LIMIT:
+            raise Unsupported(f"trying every value of {name} and the variables around it would build more than "
+                              f"{EXPANSION_LIMIT} copies of the formula (orders and subsets are enumerated "
+                              "where the claim needs all of them, unless the formula is `topological(p, G)` "
+                              "alone); lower the bound")
+
     def values(self, kind: str, dom, name: str):
         if kind in ("node",):
             return [NodeV(u) for u in dom]
         if kind == "int":
             return list(dom)
         if kind == "set":
+            self._reserve(2 ** len(dom), name)
             if 2 ** len(dom) > EXPANSION_LIMIT:
                 raise Unsupported(f"{name} ranges over all {2 ** len(dom)} subsets of {len(dom)} nodes "
                                   "where it cannot be Skolemised; lower the bound")
             return [SSet(tuple(dom), {u: z3.BoolVal(u in c) for u in dom})
                     for k in range(len(dom) + 1) for c in itertools.combinations(dom, k)]
         nodes = dom.nodes
+        self._reserve(factorial(len(nodes)), name)
         if factorial(len(nodes)) > EXPANSION_LIMIT:
             raise Unsupported(f"{name} ranges over all {factorial(len(nodes))} orders of {len(nodes)} nodes "
                               "where it cannot be Skolemised and is not `topological(...)` alone; "
@@ -521,11 +537,11 @@ class Translator:
         if skolem and kind in ("set", "order"):
             value = self.new_set(dom, b.name) if kind == "set" else self.new_order(dom, b.name)
             return inner(value)
+        if kind in ("node", "int"):
+            self._reserve(len(dom), b.name)
         values = self.values(kind, dom, b.name)
-        self.copies += len(values)
-        if self.copies > EXPANSION_LIMIT * 4:
-            raise Unsupported(f"expanding the quantifiers over nodes, subsets and orders builds more than "
-                              f"{EXPANSION_LIMIT * 4} copies of their bodies; lower the bound")
+        if time.monotonic() > self.deadline:
+            raise OutOfTime()
         if not skolem:
             self.depth += 1
         try:

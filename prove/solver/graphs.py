@@ -32,8 +32,8 @@ from prove import ast as A
 from prove import sorts as S
 from prove.elaborate import Claim
 from prove.solver import graph_eval as GE
-from prove.solver.graph_z3 import (FALSE, NodeV, SGraph, SOrder, SSet, Translator, Unsupported, count,
-                                   graph_literal)
+from prove.solver.graph_z3 import (FALSE, NodeV, OutOfTime, SGraph, SOrder, SSet, Translator, Unsupported,
+                                   count)
 from prove.verdict import Outcome, Verdict
 
 FAMILY = "graph"
@@ -165,8 +165,8 @@ def lex_leader(E: dict, n: int) -> list:
 class _Query:
     """The negated goal for one tuple of graph sizes."""
 
-    def __init__(self, plan: Plan, goal: A.Expr, sizes: tuple):
-        self.t = Translator()
+    def __init__(self, plan: Plan, goal: A.Expr, sizes: tuple, deadline: float):
+        self.t = Translator(deadline=deadline)
         self.bases = {g.name: self.t.base_graph(g.name, n) for g, n in zip(plan.graphs, sizes)}
         self.combos: list = []  # (indicator, env)
         parts = []
@@ -242,7 +242,10 @@ class _Query:
 
 def _solve(plan: Plan, goal_index: int, sizes: tuple, deadline: float):
     """('unsat', notes) | ('sat', Found) | ('unknown', reason)."""
-    q = _Query(plan, plan.goals[goal_index], sizes)
+    try:
+        q = _Query(plan, plan.goals[goal_index], sizes, deadline)
+    except OutOfTime:
+        return "unknown", "time"
     s = z3.Solver()
     s.add(*q.assertions)
     remaining = deadline - time.monotonic()
