@@ -109,6 +109,8 @@ def independent_counterexample(claim, witness: dict) -> bool:
             env[name] = GE.NodeSet(frozenset(int(x) for x in re.findall(r"\d+", text)))
         elif text.startswith("["):
             env[name] = GE.Order(tuple(int(x) for x in re.findall(r"\d+", text)))
+        elif isinstance(binder.domain, A.Range):
+            env[name] = GE.Fraction(int(text))
         else:
             env[name] = GE.NodeV(int(text))
         assert env[name] in GE.domain_values(binder, env) if not text.startswith("[") else True
@@ -240,8 +242,37 @@ def _holds_all(claim, others, env):
         yield from _holds_all(claim, rest, {**env, name: value})
 
 
+EXTRA = """
+claim int_range:
+  forall G in graphs(nodes <= 3), k in 1..3: edges(G) >= k - 1
+claim where_guards:
+  forall G in graphs(nodes <= 3), v in nodes(G) where source(G, v):
+    exists p in orders(G) where topological(p, G): p(v) <= nodes(G) or not acyclic(G)
+claim new_node_is_sink:
+  forall G in graphs(nodes <= 3), S subset nodes(G):
+    exists v in nodes(G + sink(S)): sink(G + sink(S), v) and indegree(G + sink(S), v) = card(S)
+claim unique_sink_after_adding_one:
+  forall G in graphs(nodes <= 3), S subset nodes(G): exists! v in nodes(G + sink(S)): sink(G + sink(S), v)
+claim last_in_some_order:
+  forall G in graphs(nodes <= 3), v in nodes(G):
+    sink(G, v) and acyclic(G) -> exists p in orders(G): topological(p, G) and p(v) = nodes(G)
+claim orders_all_universal:
+  forall G in graphs(nodes <= 3), v in nodes(G):
+    (forall p in orders(G): topological(p, G) -> p(v) = 1) -> source(G, v) or not acyclic(G)
+claim exactly_one_full_set:
+  forall G in graphs(nodes <= 3): exists! S subset nodes(G): card(S) = nodes(G) - 1
+claim removed_then_sink:
+  forall G in graphs(nodes <= 3), v in nodes(G), S subset nodes(G - v):
+    acyclic(G - v) -> acyclic(G - v + sink(S)) and edges(G - v + sink(S)) <= edges(G) + |S|
+claim degree_sum_bound:
+  forall G in graphs(0 <= nodes <= 3), v in nodes(G): indegree(G, v) + outdegree(G, v) <= 2 * nodes(G) - 1
+claim path_not_edge:
+  forall G in graphs(nodes <= 3), u in nodes(G), v in nodes(G): path(G, u, v) -> edge(G, u, v)
+"""
+
+
 def _small_claims():
-    text = DAG.read_text()
+    text = DAG.read_text() + EXTRA
     out = []
     for claim in claims_of(_small(text, 3), "small.claims"):
         if len(plan_claim(claim).graphs) > 1:

@@ -132,6 +132,8 @@ class Translator:
         self.skolem_orders: list[SOrder] = []
         self._lower: dict = {}
         self._square: dict = {}
+        self._levels: dict = {}
+        self._lower_graphs: dict = {}
         self._dp: dict = {}
         self.notes: set[str] = set()
 
@@ -185,6 +187,7 @@ class Translator:
                 for w in g.nodes:
                     self.side.append(z3.Or(z3.Not(R[(u, v)]), z3.Not(R[(v, w)]), R[(u, w)]))
         self._lower[g.key] = R
+        self._lower_graphs[g.key] = g
         return R
 
     def closure(self, g: SGraph) -> dict:
@@ -192,13 +195,47 @@ class Translator:
         if g.key in self._square:
             return self._square[g.key]
         R = {k: z3.simplify(v) for k, v in g.E.items() if k[0] in g.nodes and k[1] in g.nodes}
+        levels = [R]
         length = 1
         while length < len(g.nodes):
             R = {(u, v): z3.simplify(z3.Or(R[(u, v)], *[z3.And(R[(u, w)], R[(w, v)]) for w in g.nodes]))
                  for u in g.nodes for v in g.nodes}
+            levels.append(R)
             length *= 2
         self._square[g.key] = R
+        self._levels[g.key] = (g, levels)
         return R
+
+    def link_closures(self) -> None:
+        """Add clauses implied by the definitions: closure(H) inside the relation R
+        of a graph G whose edges include H's (same edge variables), as in H = G - v.
+
+        By induction on the squaring rounds: round 0 is an edge of H, which is an
+        edge of G, inside R; a later round joins two earlier ones, inside R by
+        transitivity.  A pair is linked only when every way of building it is
+        linked (or syntactically false), so each added clause is a consequence of
+        the constraints already there and changes no answer; it saves the solver
+        from rediscovering the induction (remove_node_keeps_dag at 8 nodes).
+        """
+        for g_key, R in self._lower.items():
+            g = self._lower_graphs[g_key]
+            inside = set(g.nodes)
+            for h, levels in self._levels.values():
+                linked = set()
+                for (a, b), e in levels[0].items():
+                    if a in inside and b in inside and (z3.is_false(e) or e.eq(g.E[(a, b)])):
+                        linked.add((a, b))
+                for k, level in enumerate(levels):
+                    if k > 0:
+                        prev = levels[k - 1]
+                        linked = {(a, b) for (a, b) in level
+                                  if (a, b) in linked or z3.is_false(prev[(a, b)])
+                                  if all(z3.is_false(prev[(a, w)]) or z3.is_false(prev[(w, b)])
+                                         or ((a, w) in linked and (w, b) in linked) for w in h.nodes)
+                                  if a in inside and b in inside}
+                    for pair in linked:
+                        if not z3.is_false(level[pair]) and not z3.is_true(R[pair]):
+                            self.side.append(z3.Implies(level[pair], R[pair]))
 
     def acyclic(self, g: SGraph, pol: int):
         if pol > 0:

@@ -185,6 +185,7 @@ class _Query:
             parts.append(z3.Or(*[p for p, _ in self.combos]))
         elif not envs:
             parts.append(FALSE)  # no node to pick: nothing to refute at this size
+        self.t.link_closures()
         self.assertions = self.t.side + parts
         self.symmetry = ""
         if plan.symmetric:
