@@ -157,8 +157,6 @@ def lex_leader(E: dict, n: int) -> list:
                 continue
             out.append(z3.Or(*[z3.Not(x) for x in eq], z3.Not(a), b))
             eq.append(a == b)
-            if len(eq) > 2 * n:  # a long enough prefix breaks most of the symmetry
-                break
     return out
 
 
