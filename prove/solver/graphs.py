@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Optional
 
@@ -259,9 +259,8 @@ def _solve(plan: Plan, goal_index: int, sizes: tuple, deadline: float):
         return "unknown", s.reason_unknown()
     model = s.model()
     # fewest edges: tighten until unsat (or out of time: keep the best so far)
-    while True:
-        k = model.eval(z3.IntVal(0) + q.edge_count if not isinstance(q.edge_count, Fraction) else z3.IntVal(0),
-                       model_completion=True).as_long()
+    while not isinstance(q.edge_count, Fraction):  # a Fraction: no edge variables at all
+        k = model.eval(q.edge_count, model_completion=True).as_long()
         if k == 0:
             break
         s.push()
