@@ -5,7 +5,7 @@ enumeration (nodes, subsets, orders) and depth-first search (paths, cycles).
 The Z3 backend's counterexamples are re-checked here before they are reported,
 so this module shares no code with the encoding in `graph_z3`.
 
-Semantics (the same as docs/graphs.md):
+Semantics (the same as docs/language.md, graphs section):
   * a graph is a set of nodes (whole numbers) and a set of directed edges,
     self-loops allowed (a self-loop is a cycle), no parallel edges;
   * path(G, u, v): a directed walk of length at least 1 from u to v;
