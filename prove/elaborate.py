@@ -7,7 +7,7 @@ Every problem is an `ElaborationError` with the span of the offending node.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Callable, Optional
@@ -140,6 +140,8 @@ def load_use(use: A.Use, path: str, ctx: ModuleContext, seen: Optional[set] = No
         module = parse(text, str(target))
     except ProveError as exc:
         raise _err(use, f"{target.name} does not parse: {exc.describe()} (line {exc.span.line})")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _err(use, f"cannot read {target.name}: {exc}", "a readable UTF-8 claims file")
     for item in module.items:
         if isinstance(item, A.Use):
             load_use(item, str(target), ctx, seen)
@@ -187,9 +189,8 @@ def expand_lets(expr: A.Expr, lets: dict[str, A.Let], depth: int = 0) -> A.Expr:
             args = tuple(expand_lets(a, lets, depth) for a in node.args)
             return fn(A.Call(node.func, args, span=node.span))
         if isinstance(node, A.Node):
-            from dataclasses import fields as _fields
             changes = {}
-            for f in _fields(node):
+            for f in fields(node):
                 if f.name == "span":
                     continue
                 value = getattr(node, f.name)
@@ -233,8 +234,7 @@ def substitute(expr: A.Expr, mapping: dict[str, A.Expr]) -> A.Expr:
     if not isinstance(expr, A.Node):
         return expr
     changes = {}
-    from dataclasses import fields as _fields
-    for f in _fields(expr):
+    for f in fields(expr):
         if f.name == "span":
             continue
         value = getattr(expr, f.name)
@@ -309,6 +309,7 @@ class _Elaborator:
         self.sorts: dict[str, S.Sort] = {}
         self.uses_graphs = False
         self.uses_analysis = False
+        self._ranges: dict[str, tuple] = {}  # index variable -> (low, high), for range checks
 
     # ------------------------------------------------------------ claims
     def claim(self, decl: A.ClaimDecl) -> Claim:
@@ -365,8 +366,6 @@ class _Elaborator:
                 raise _err(step, f"`{step.rel}` compares numbers, not {sort}")
             for hint in step.hints:
                 self._hint(hint)
-        for hint in ():
-            pass
 
     def _hint(self, hint: A.Hint) -> None:
         if hint.kind == "by" and hint.name == "lemma":
@@ -711,13 +710,6 @@ class _Elaborator:
             if rng is not None and isinstance(dim, str) and isinstance(rng[1], str) and rng[1] != dim:
                 raise _err(idx, f"{idx.id} ranges up to {rng[1]}, but this vector has {dim} entries",
                            f"{idx.id} in 1..{dim}")
-
-    @property
-    def _ranges(self) -> dict:
-        ranges = getattr(self, "_range_cache", None)
-        if ranges is None:
-            ranges = self._range_cache = {}
-        return ranges
 
     def _sort_Compare(self, e: A.Compare, scope) -> S.Sort:
         sorts = [self.sort(o, scope) for o in e.operands]
