@@ -21,6 +21,9 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from prove import sorts as S
+from prove.solver import instances as I
+from prove.solver.exact import rewrites_to_zero
+from prove.solver.instances import matrix_part
 from prove.solver.sympy_translate import Fn, Translator, _spread, is_matrix
 from prove.verdict import Outcome, Verdict
 
@@ -73,11 +76,10 @@ def canonical(e):
 def reduces_to_zero(d, inst) -> bool:
     """d reduces to 0 with canonical derivative atoms, or is a constant
     multiple of an equation the claim assumes."""
-    from prove.solver.identities import _reduces_to_zero
     c = canonical(d)
     if c.has(sp.Derivative, sp.Subs):
         return False
-    if _reduces_to_zero(c):
+    if rewrites_to_zero(c):
         return True
     for a, op, b in getattr(inst, "conditions", []):
         if op != "=" or is_matrix(a) or is_matrix(b):
@@ -179,7 +181,6 @@ def _matrix_shape(sort: S.Fun, values: dict) -> tuple:
 def _matrix_candidates(name: str, sort: S.Fun, values: dict) -> list:
     """Concrete matrix functions of t (issue 7): polynomial, diagonally
     dominant (invertible for every t), exponential; not commuting with each other."""
-    from prove.solver.identities import matrix_part
     if _dim(sort.source, values) != 1:
         return []
     r, c = _matrix_shape(sort, values)
@@ -202,7 +203,6 @@ def _matrix_candidates(name: str, sort: S.Fun, values: dict) -> list:
 def _concrete_fn(name: str, sort: S.Fun, table: dict, values: dict) -> Fn:
     k = _dim(sort.source, values)
     if isinstance(sort.target, S.Mat):
-        from prove.solver.identities import matrix_part
         r, c = _matrix_shape(sort, values)
         cells = [table[matrix_part(name, i, j)] for i in range(r) for j in range(c)]
         return Fn((), lambda args: sp.ImmutableMatrix(r, c, [p(*_spread(args, 1)) for p in cells]), name)
@@ -223,11 +223,10 @@ def _concrete_fn(name: str, sort: S.Fun, table: dict, values: dict) -> Fn:
 
 def refute(claim, inst, goal, cross: bool = False) -> Optional[Outcome]:
     """A concrete function and a point where the goal fails, re-checked."""
-    from prove.solver import identities as I
     funs = function_names(claim)
-    lhs, rhs = canonical(I._apply_solved(goal.lhs, inst)), canonical(I._apply_solved(goal.rhs, inst))
+    lhs, rhs = canonical(I.apply_solved(goal.lhs, inst)), canonical(I.apply_solved(goal.rhs, inst))
     conds = [(canonical(a), op, canonical(b)) for a, op, b in inst.conditions]
-    syms = [s for s in I._all_symbols(inst) if s not in inst.solved]
+    syms = [s for s in I.all_symbols(inst) if s not in inst.solved]
     for table, texts in _assignments(funs, inst.values, CROSS_COMBOS if cross else MAX_COMBOS):
         a, b = instantiate(lhs, table).doit(), instantiate(rhs, table).doit()
         cs = [(instantiate(x, table).doit(), op, instantiate(y, table).doit()) for x, op, y in conds]
@@ -235,11 +234,11 @@ def refute(claim, inst, goal, cross: bool = False) -> Optional[Outcome]:
             point = {s: v for s in syms}
             if not all(_condition(x, op, y, point, inst) for x, op, y in cs):
                 continue
-            if I._holds_at(I.Goal(a, b, goal.rel, goal.instance), point) is False:
+            if I.holds_at(I.Goal(a, b, goal.rel, goal.instance), point) is False:
                 if not recheck(claim, inst.values, point, table):
                     continue
                 witness = dict(texts)
-                witness.update({k: v for k, v in I._witness(claim, inst, point).items() if k not in funs})
+                witness.update({k: v for k, v in I.witness(claim, inst, point).items() if k not in funs})
                 how = ("sympy: the difference simplified to 0, but not for this function" if cross
                        else "sympy: exact evaluation with concrete functions")
                 return Outcome(Verdict.REFUTED, method=how + ", re-checked", witness=witness)
@@ -247,40 +246,38 @@ def refute(claim, inst, goal, cross: bool = False) -> Optional[Outcome]:
 
 
 def _condition(a, op, b, point, inst) -> bool:
-    from prove.solver import identities as I
     if op == "=":
-        va, vb = I._value(a, point, 40), I._value(b, point, 40)
+        va, vb = I.value_at(a, point, 40), I.value_at(b, point, 40)
         return va is not None and vb is not None and abs(va - vb) <= sp.Float(10) ** -30
-    return I._holds_at(I.Goal(a, b, op, inst.values), point) is True
+    return I.holds_at(I.Goal(a, b, op, inst.values), point) is True
 
 
 def recheck(claim, values: dict, point: dict, table: dict) -> bool:
     """Translate the claim again with the concrete functions as values (no
     canonical atoms, no substitution into derivatives) and evaluate it."""
-    from prove.solver import identities as I
-    inst = I._make_instance(claim, values)
+    inst = I.make_instance(claim, values)
     for name, sort in function_names(claim).items():
         inst.env[name] = _concrete_fn(name, sort, table, values)
     tr = Translator(inst.env)
     for hyp in claim.hypotheses:
-        I._hypothesis(hyp, tr, inst)
+        I.add_hypothesis(hyp, tr, inst)
     if inst.vacuous:
         return False
     named = {s.name: v for s, v in point.items()}
-    concrete = {s: named[s.name] for s in I._all_symbols(inst) if s.name in named}
-    for s in I._all_symbols(inst):
+    concrete = {s: named[s.name] for s in I.all_symbols(inst) if s.name in named}
+    for s in I.all_symbols(inst):
         concrete.setdefault(s, named.get(s.name, sp.Integer(0)))
     for a, op, b in inst.conditions:
         if not _condition(a.doit() if isinstance(a, sp.Basic) else a, op,
                           b.doit() if isinstance(b, sp.Basic) else b, concrete, inst):
             return False
     for sym, expr in inst.solved.items():
-        va = I._value(sym - expr, concrete, 40)
+        va = I.value_at(sym - expr, concrete, 40)
         if va is None or abs(va) > sp.Float(10) ** -30:
             return False
-    for g in I._goals(claim.body, tr, inst):
+    for g in I.goals_of(claim.body, tr, inst):
         g = I.Goal(_doit(g.lhs), _doit(g.rhs), g.rel, g.instance)
-        if I._holds_at(g, concrete) is False:
+        if I.holds_at(g, concrete) is False:
             return True
     return False
 

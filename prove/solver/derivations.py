@@ -129,7 +129,7 @@ def z3_step(step_claim: Claim) -> Optional[Outcome]:
     """Prove a polynomial (in)equality step with Z3 (negation unsat) in every
     instance; None when a side is not a polynomial in real unknowns."""
     import z3
-    from prove.solver import identities as I
+    from prove.solver import instances as I
     from prove.solver.sympy_translate import Translator, Untranslatable
 
     from prove.solver import abstract
@@ -137,7 +137,7 @@ def z3_step(step_claim: Claim) -> Optional[Outcome]:
         return None
     dims = [v for v in step_claim.variables if isinstance(v.sort, S.Int) and v.domain is None]
     try:
-        instances = list(I._instances(step_claim))
+        instances = list(I.instances(step_claim))
     except Untranslatable:
         return None
     if not instances or len(instances) > 200:
@@ -148,10 +148,10 @@ def z3_step(step_claim: Claim) -> Optional[Outcome]:
         tr = Translator(inst.env)
         try:
             for hyp in step_claim.hypotheses:
-                I._hypothesis(hyp, tr, inst)
+                I.add_hypothesis(hyp, tr, inst)
             if inst.vacuous:
                 continue
-            goals = I._goals(step_claim.body, tr, inst)
+            goals = I.goals_of(step_claim.body, tr, inst)
         except Untranslatable:
             return None
         zs: dict = {}

@@ -26,6 +26,9 @@ import sympy as sp
 
 from prove import ast as A
 from prove import sorts as S
+from prove.solver import concrete
+from prove.solver.exact import rewrites_to_zero
+from prove.solver.sympy_translate import Untranslatable
 from prove.verdict import Outcome, Verdict
 
 CROSS_DIMS = range(1, 5)  # a symbolic proof is re-done exactly for n = 1..4
@@ -388,7 +391,6 @@ def _settle_deltas(e, cls):
 
 
 def _zero_in_every_case(d, ctx: Context) -> bool:
-    from prove.solver.identities import _reduces_to_zero
     d = normalise(d, ctx)
     if ctx.sum_subs:
         d = d.xreplace(ctx.sum_subs)
@@ -398,7 +400,7 @@ def _zero_in_every_case(d, ctx: Context) -> bool:
         case = normalise(case, ctx)
         if case.has(sp.KroneckerDelta, sp.Piecewise):
             return False
-        if not _reduces_to_zero(case):
+        if not rewrites_to_zero(case):
             return False
     return True
 
@@ -534,16 +536,15 @@ def attempt(claim) -> Optional[Outcome]:
         ok = prove_symbolically(claim, dims_symbolic=(kind == "symbolic"))
     except (NotSymbolic, TypeError, ValueError, AttributeError, NotImplementedError):
         return None
-    from prove.solver import identities as I
     if not ok:
         if kind == "symbolic":  # a wrong claim: find the smallest n that shows it
             try:
-                return I.quick_refutation(claim, CROSS_DIMS)
-            except I.Untranslatable:
+                return concrete.quick_refutation(claim, CROSS_DIMS)
+            except Untranslatable:
                 return None
         return None
     if kind == "symbolic":
-        check = I.check_instances(claim, CROSS_DIMS)
+        check = concrete.check_instances(claim, CROSS_DIMS)
         if check.verdict is Verdict.REFUTED:
             return Outcome(Verdict.REFUTED, method=check.method + " (the symbolic proof did not survive n = 1..4)",
                            witness=check.witness)
@@ -553,7 +554,7 @@ def attempt(claim) -> Optional[Outcome]:
         return Outcome(Verdict.PROVED, method=(f"sympy: proved for every {names} with indexed symbols and sums, "
                                                f"index ranges settle the deltas; re-proved exactly for "
                                                f"{names} = {CROSS_DIMS.start}..{CROSS_DIMS.stop - 1}"))
-    refuted = I.cross_check_entries(claim)
+    refuted = concrete.cross_check_entries(claim)
     if refuted is not None:
         return refuted
     return Outcome(Verdict.PROVED, method=("sympy: proved for every index with indexed symbols and sums; "

@@ -257,7 +257,7 @@ class Translator:
         det = m.det() if is_matrix(m) else m
         if det == 0:
             raise Untranslatable("inv of a singular matrix: its determinant is 0")
-        # The caller must show det != 0 from the claim's hypotheses (identities.py does).
+        # The caller must show det != 0 from the claim's hypotheses (instances.py does).
         self.inverted.append(det)
         if not is_matrix(m):
             return 1 / m

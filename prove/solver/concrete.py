@@ -1,0 +1,153 @@
+"""Identities checked instance by instance: every concrete value of the
+index and dimension variables, each goal rewritten to 0 and cross-checked at
+exact points, or refuted at a certified point and re-checked from the tree."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Optional
+
+from prove import sorts as S
+from prove.elaborate import Claim
+from prove.solver import abstract
+from prove.solver.exact import rewrites_to_zero
+from prove.solver.instances import (
+    MATRIX_DIMS, MAX_INSTANCES, SEARCH_POINTS, SYMBOLIC_DIMS, Goal, Instance, add_hypothesis, apply_solved,
+    cross_check, describe_instance, goals_of, instances, int_value, make_instance, refutation, search,
+)
+from prove.solver.sympy_translate import Translator, Untranslatable
+from prove.verdict import Outcome, Verdict
+
+def dim_range(claim: Claim) -> range:
+    """n = 1..8 for vector lengths; 1..4 once a dimension sizes a matrix
+    (a 4x4 matrix is already 16 unknowns, and every pair of sizes is tried)."""
+    def mats(s):
+        if isinstance(s, S.Fun):
+            return mats(s.source) + mats(s.target)
+        return [s] if isinstance(s, S.Mat) else []
+    for v in claim.variables:
+        if any(isinstance(d, str) for m in mats(v.sort) for d in (m.rows, m.cols)):
+            return MATRIX_DIMS
+    return SYMBOLIC_DIMS
+
+
+def check_instances(claim: Claim, dims: range) -> Outcome:
+    """The instance-by-instance check alone, dimension variables over `dims`."""
+    try:
+        return _check_instances(claim, dims)
+    except Untranslatable as exc:
+        return Outcome.unknown(str(exc), method="sympy")
+
+
+def _check_instances(claim: Claim, dim_range: range) -> Outcome:
+    dims = [v for v in claim.variables if isinstance(v.sort, S.Int) and v.domain is None]
+    bound = None
+    if dims:
+        names = ", ".join(v.name for v in dims)
+        bound = f"{names} = {dim_range.start}..{dim_range.stop - 1}"
+    cases = list(instances(claim, dim_range))
+    if not cases:
+        return Outcome.unknown("no instance of the claim's variables satisfies its bounds", method="sympy")
+    if len(cases) > MAX_INSTANCES:
+        return Outcome.unknown(f"{len(cases)} instances of the index variables are too many to check one by one",
+                               method="sympy")
+
+    goals: list[tuple[Instance, Goal]] = []
+    for inst in cases:
+        tr = Translator(inst.env)
+        for hyp in claim.hypotheses:
+            add_hypothesis(hyp, tr, inst)
+        if inst.vacuous:
+            continue
+        for g in goals_of(claim.body, tr, inst):
+            goals.append((inst, g))
+
+    functions = abstract.function_names(claim)  # f: R^2 -> R, any smooth function
+    open_goals = []
+    for inst, g in goals:
+        if g.rel != "=":
+            open_goals.append((inst, g))
+            continue
+        d = apply_solved(g.lhs - g.rhs, inst)
+        if not rewrites_to_zero(d) and not (functions and abstract.reduces_to_zero(d, inst)):
+            open_goals.append((inst, g))
+
+    # Every goal that rewriting closed is still evaluated at exact points.
+    open_ids = {id(g) for _, g in open_goals}
+    for inst, g in goals:
+        if id(g) in open_ids:
+            continue
+        if functions:
+            outcome = abstract.refute(claim, inst, g, cross=True)
+            if outcome is not None:
+                return outcome
+            continue
+        point = cross_check(g, inst, claim)
+        if point is not None:
+            return refutation(claim, inst, g, point, "sympy: the difference simplified to 0, but not at this point")
+
+    if not open_goals:
+        method = "sympy: difference simplifies to 0, cross-checked at exact points"
+        if functions:
+            method = ("sympy: difference simplifies to 0 for every smooth function (derivatives as "
+                      "independent atoms), cross-checked with concrete functions at exact points")
+        if bound:
+            return Outcome(Verdict.VERIFIED, method=method, bound=bound)
+        return Outcome(Verdict.PROVED, method=method)
+
+    for inst, g in open_goals:
+        if functions:
+            outcome = abstract.refute(claim, inst, g)
+            if outcome is not None:
+                return outcome
+            continue
+        point = search(g, inst, claim)
+        if point is not None:
+            return refutation(claim, inst, g, point, "sympy: exact evaluation at a point")
+    inst, g = open_goals[0]
+    where = describe_instance(inst.values) + (f" ({g.entry})" if g.entry else "")
+    if g.rel != "=":
+        reason = (f"inequalities are refuted here but not proved; no counterexample found{where}")
+    else:
+        reason = (f"sympy could not reduce the difference to 0{where} and found no counterexample at "
+                  f"{SEARCH_POINTS} exact points; try a calc chain with intermediate steps")
+    return Outcome.unknown(reason, method="sympy")
+
+
+def quick_refutation(claim: Claim, dims: range) -> Optional[Outcome]:
+    """Search exact points instance by instance, smallest first, without
+    trying to simplify: a re-checked refutation, or None."""
+    for inst in instances(claim, dims):
+        tr = Translator(inst.env)
+        for hyp in claim.hypotheses:
+            add_hypothesis(hyp, tr, inst)
+        if inst.vacuous:
+            continue
+        for g in goals_of(claim.body, tr, inst):
+            point = search(g, inst, claim)
+            if point is not None:
+                return refutation(claim, inst, g, point, "sympy: exact evaluation at a point")
+    return None
+
+
+def cross_check_entries(claim: Claim) -> Optional[Outcome]:
+    """For a claim proved for every index at once: translate a few index
+    instances (the first two and the last of each range) concretely and
+    evaluate them at exact points; a refutation if one fails, else None."""
+    int_vars = [v for v in claim.variables if isinstance(v.sort, S.Int)]
+    choices = []
+    for v in int_vars:
+        low, high = int_value(v.domain.low, {}), int_value(v.domain.high, {})
+        choices.append(sorted({low, min(low + 1, high), high}))
+    for combo in itertools.product(*choices):
+        inst = make_instance(claim, dict(zip((v.name for v in int_vars), combo)))
+        tr = Translator(inst.env)
+        for hyp in claim.hypotheses:
+            add_hypothesis(hyp, tr, inst)
+        if inst.vacuous:
+            continue
+        for g in goals_of(claim.body, tr, inst):
+            point = cross_check(g, inst, claim)
+            if point is not None:
+                return refutation(claim, inst, g, point, "sympy: the symbolic proof failed at this point")
+    return None

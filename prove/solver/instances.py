@@ -1,0 +1,447 @@
+"""Concrete instances of a claim: index and dimension variables given values,
+the real unknowns as SymPy symbols, hypotheses solved or kept as conditions,
+the goals (one scalar relation per entry), exact points to try, witnesses in
+the claim language and their independent re-check."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from dataclasses import dataclass, field
+from typing import Optional
+
+import sympy as sp
+from sympy.polys.polyerrors import BasePolynomialError
+
+from prove import ast as A
+from prove import sorts as S
+from prove.elaborate import Claim
+from prove.solver.exact import certainly_nonzero, not_real, show_number, value_at
+from prove.solver.sympy_translate import Fn, Translator, Untranslatable, is_matrix
+from prove.verdict import Outcome, Verdict
+
+SYMBOLIC_DIMS = range(1, 9)  # n = 1..8 when a dimension is a variable
+MATRIX_DIMS = range(1, 5)  # m, n = 1..4 when a dimension variable sizes a matrix
+MAX_INSTANCES = 5000
+POOL = [sp.Integer(v) for v in (0, 1, -1, 2, -2, 3)] + [sp.Rational(1, 2), sp.Rational(-1, 2),
+                                                         sp.Rational(1, 3), sp.Rational(3, 2)]
+CROSS_CHECKS = 3
+SEARCH_POINTS = 40
+
+
+@dataclass(eq=False)
+class Goal:
+    """One scalar fact to check: `lhs rel rhs` in one instance."""
+
+    lhs: object
+    rhs: object
+    rel: str
+    instance: dict  # name -> concrete int for dims and indices
+    entry: str = ""  # which entry of a vector or matrix equation
+
+
+@dataclass(eq=False)
+class Instance:
+    values: dict  # dims and indices: name -> int
+    env: dict  # name -> SymPy value
+    symbols: dict  # name -> symbol or matrix of symbols (the free real unknowns)
+    solved: dict = field(default_factory=dict)  # symbol -> expression from an equality hypothesis
+    conditions: list = field(default_factory=list)  # (lhs, rel, rhs) the point must satisfy
+    vacuous: bool = False  # an index hypothesis (i != j) fails in this instance
+
+
+def instances(claim: Claim, dims: range = SYMBOLIC_DIMS):
+    """Concrete values for dimension and index variables, with the symbols
+    that stand for the real unknowns."""
+    int_vars = [v for v in claim.variables if isinstance(v.sort, S.Int)]
+
+    def extend(i, values):
+        if i == len(int_vars):
+            yield dict(values)
+            return
+        v = int_vars[i]
+        if v.domain is None:
+            options = [n for n in dims if _satisfies_bound(v, n, values)]
+        elif isinstance(v.domain, A.Range):
+            low = int_value(v.domain.low, values)
+            high = int_value(v.domain.high, values)
+            options = range(low, high + 1)
+        else:
+            options = [n for n in dims]
+        for n in options:
+            values[v.name] = n
+            yield from extend(i + 1, values)
+            del values[v.name]
+
+    for values in extend(0, {}):
+        yield make_instance(claim, values)
+
+
+def make_instance(claim: Claim, values: dict) -> Instance:
+    signs = _stated_signs(claim)
+    env: dict = dict(values)
+    symbols: dict = {}
+    for v in claim.variables:
+        if v.name in values:
+            continue
+        value = _symbol_for(v.name, v.sort, values, signs.get(v.name, {}))
+        env[v.name] = value
+        if not isinstance(value, Fn):
+            symbols[v.name] = value
+    return Instance(dict(values), env, symbols)
+
+
+def _satisfies_bound(v, n, values) -> bool:
+    op, expr = v.bound
+    k = int_value(expr, values)
+    return {"<=": n <= k, ">=": n >= k, "<": n < k, ">": n > k, "=": n == k, "!=": n != k}[op]
+
+
+def int_value(expr: A.Expr, values: dict) -> int:
+    if isinstance(expr, A.Num):
+        return int(expr.value)
+    if isinstance(expr, A.Name) and expr.id in values:
+        return values[expr.id]
+    tr = Translator(values)
+    v = tr(expr)
+    if isinstance(v, (int, sp.Integer)):
+        return int(v)
+    raise Untranslatable("a range bound must be a whole number here")
+
+
+def _dim(d, values) -> int:
+    return d if isinstance(d, int) else values[d]
+
+
+def _stated_signs(claim: Claim) -> dict:
+    """Signs the claim states of a scalar variable (`x > 0`, `0 <= t`), given to
+    SymPy as assumptions: only what the claim said, nothing more."""
+    out: dict = {}
+
+    def visit(h):
+        if isinstance(h, A.And):
+            for o in h.operands:
+                visit(o)
+            return
+        if not (isinstance(h, A.Compare) and len(h.ops) == 1):
+            return
+        (op,), (a, b) = h.ops, h.operands
+        if isinstance(a, A.Num) and isinstance(b, A.Name):
+            a, b, op = b, a, {"<": ">", "<=": ">=", ">": "<", ">=": "<="}.get(op, op)
+        if isinstance(a, A.Name) and isinstance(b, A.Num) and b.value == 0:
+            key = {">": "positive", ">=": "nonnegative", "<": "negative", "<=": "nonpositive"}.get(op)
+            if key and isinstance(claim.sorts.get(a.id), (S.Real,)):
+                out.setdefault(a.id, {})[key] = True
+
+    for h in claim.hypotheses:
+        visit(h)
+    if isinstance(claim.body, A.Implies):
+        visit(claim.body.left)
+    return out
+
+
+def _symbol_for(name: str, sort: S.Sort, values: dict, assumptions: dict = {}):
+    if isinstance(sort, S.Vec):
+        n = _dim(sort.dim, values)
+        return sp.ImmutableMatrix([sp.Symbol(f"{name}[{i + 1}]", real=True) for i in range(n)])
+    if isinstance(sort, S.Mat):
+        r, c = _dim(sort.rows, values), _dim(sort.cols, values)
+        return sp.ImmutableMatrix(r, c, [sp.Symbol(f"{name}[{i + 1},{j + 1}]", real=True)
+                                         for i in range(r) for j in range(c)])
+    if isinstance(sort, S.Fun):
+        return _abstract_function(name, sort, values)
+    if S.is_number(sort):
+        return sp.Symbol(name, real=True, **assumptions)
+    raise Untranslatable(f"{name} is {sort}, which the identity backend does not take")
+
+
+def matrix_part(name: str, i: int, j: int) -> str:
+    """The name of entry (i, j), 0-based, of a matrix-valued abstract function."""
+    return f"{name}{i + 1}_{j + 1}"
+
+
+def _abstract_function(name: str, sort: S.Fun, values: dict) -> Fn:
+    """An arbitrary smooth function: SymPy undefined functions, one per output entry."""
+    k = _dim(sort.source.dim, values) if isinstance(sort.source, S.Vec) else 1
+    rows_cols = None
+    if isinstance(sort.target, S.Vec):
+        m = _dim(sort.target.dim, values)
+        parts = [sp.Function(f"{name}{i + 1}", real=True) for i in range(m)]
+    elif isinstance(sort.target, S.Mat):  # Y: R -> R^(2x2), one function per entry, row by row
+        rows_cols = (_dim(sort.target.rows, values), _dim(sort.target.cols, values))
+        parts = [sp.Function(matrix_part(name, i, j), real=True)
+                 for i in range(rows_cols[0]) for j in range(rows_cols[1])]
+    else:
+        parts = [sp.Function(name, real=True)]
+
+    def apply(args):
+        if len(args) == 1 and is_matrix(args[0]):
+            args = list(args[0])
+        if len(args) != k:
+            raise Untranslatable(f"{name} takes {k} argument(s)")
+        outs = [p(*args) for p in parts]
+        if rows_cols is not None:
+            return sp.ImmutableMatrix(rows_cols[0], rows_cols[1], outs)
+        return outs[0] if len(outs) == 1 and not isinstance(sort.target, S.Vec) else sp.ImmutableMatrix(outs)
+
+    return Fn(() if k == 1 else (k,), apply, name)
+
+
+def add_hypothesis(expr: A.Expr, tr: Translator, inst: Instance) -> None:
+    """An equality is solved for one of its unknowns and substituted; any
+    other condition only restricts the points where counterexamples are sought."""
+    if isinstance(expr, A.And):
+        for e in expr.operands:
+            add_hypothesis(e, tr, inst)
+        return
+    if (isinstance(expr, A.Call) and isinstance(expr.func, A.Name) and expr.func.id == "invertible"
+            and len(expr.args) == 1):
+        m = tr(expr.args[0])
+        inst.conditions.append((m.det() if is_matrix(m) else m, "!=", sp.Integer(0)))
+        return
+    if not isinstance(expr, A.Compare):
+        raise Untranslatable("hypotheses other than equations and comparisons are not handled by the identity backend")
+    sides = [tr(o) for o in expr.operands]
+    if all(isinstance(s, (int, sp.Integer)) for s in sides):  # an index condition: i != j
+        for op, a, b in zip(expr.ops, sides, sides[1:]):
+            a, b = int(a), int(b)
+            if not {"=": a == b, "!=": a != b, "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]:
+                inst.vacuous = True
+        return
+    for op, a, b in zip(expr.ops, sides, sides[1:]):
+        if is_matrix(a) or is_matrix(b):
+            if op != "=" or not (is_matrix(a) and is_matrix(b)) or a.shape != b.shape:
+                raise Untranslatable("vector and matrix hypotheses are taken as equations of one shape only")
+            for x, y in zip(a, b):  # `y = W @ x + b`: entry by entry
+                if not _solve_into(apply_solved(x - y, inst), inst):
+                    inst.conditions.append((x, "=", y))
+            continue
+        if op == "=":
+            eq = apply_solved(a - b, inst)
+            if not _solve_into(eq, inst):
+                inst.conditions.append((a, "=", b))
+        else:
+            inst.conditions.append((a, op, b))
+
+
+def _solve_into(eq, inst: Instance) -> bool:
+    unknowns = [s for s in all_symbols(inst) if s in eq.free_symbols and s not in inst.solved]
+    for s in reversed(unknowns):
+        coeff = sp.diff(eq, s)
+        if coeff.free_symbols & {s} or coeff == 0 or not coeff.is_number:
+            continue
+        solution = sp.expand(s - eq / coeff)
+        if s in solution.free_symbols:
+            continue
+        inst.solved = {k: v.xreplace({s: solution}) for k, v in inst.solved.items()}
+        inst.solved[s] = solution
+        return True
+    return False
+
+
+def all_symbols(inst: Instance) -> list:
+    out = []
+    for v in inst.symbols.values():
+        out.extend(list(v) if is_matrix(v) else [v])
+    return out
+
+
+def apply_solved(e, inst: Instance):
+    return e.xreplace(inst.solved) if inst.solved else e
+
+
+def goals_of(body: A.Expr, tr: Translator, inst: Instance) -> list[Goal]:
+    if isinstance(body, A.And):
+        return [g for e in body.operands for g in goals_of(e, tr, inst)]
+    if isinstance(body, A.Implies):
+        add_hypothesis(body.left, tr, inst)
+        return goals_of(body.right, tr, inst)
+    if isinstance(body, A.Quant) and body.kind == "forall":
+        raise Untranslatable("a nested forall is not handled by the identity backend; move it to the front")
+    if not isinstance(body, A.Compare):
+        raise Untranslatable("the identity backend takes equations and comparisons")
+    goals = []
+    sides = [tr(o) for o in body.operands]
+    _require_invertible(tr, inst)
+    for op, a, b in zip(body.ops, sides, sides[1:]):
+        if op == "!=":
+            raise Untranslatable("`!=` claims are not handled by the identity backend")
+        if is_matrix(a) or is_matrix(b):
+            a_m = a if is_matrix(a) else sp.ImmutableMatrix(b.shape[0], b.shape[1], [a] * len(b))
+            b_m = b if is_matrix(b) else sp.ImmutableMatrix(a.shape[0], a.shape[1], [b] * len(a))
+            if a_m.shape != b_m.shape:
+                raise Untranslatable(f"the two sides have shapes {a_m.shape} and {b_m.shape}")
+            for i in range(a_m.shape[0]):
+                for j in range(a_m.shape[1]):
+                    entry = f"entry [{i + 1}]" if a_m.shape[1] == 1 else f"entry [{i + 1}, {j + 1}]"
+                    goals.append(Goal(a_m[i, j], b_m[i, j], op, inst.values, entry))
+        else:
+            goals.append(Goal(a, b, op, inst.values))
+    return goals
+
+
+def _require_invertible(tr: Translator, inst: Instance) -> None:
+    """inv(M) divides by det(M): the claim must state that it is not 0
+    (`invertible(M)`, `det(M) != 0`, or of factors of it), never assumed."""
+    facts = [a - b for a, op, b in inst.conditions if op in ("!=", "<", ">")]
+    for det in getattr(tr, "inverted", ()):
+        if not _nonzero_given(det, facts):
+            raise Untranslatable("inv(...) of a matrix that may be singular: state that it is invertible "
+                                 "(`where invertible(A)` or `det(A) != 0`)")
+
+
+def _nonzero_given(d, facts: list) -> bool:
+    """Every irreducible factor of d's numerator is a constant or a factor of
+    a quantity the claim says is non-zero (x != 0 makes each factor of x non-zero)."""
+    def factors(e):
+        num, _ = sp.fraction(sp.cancel(sp.together(e)))
+        _, fl = sp.factor_list(num)
+        return [b for b, _ in fl]
+    try:
+        known = [f for e in facts for f in factors(e)]
+        for b in factors(d):
+            if b.is_number:
+                if b == 0:
+                    return False
+                continue
+            if not any(sp.cancel(b / k).is_number for k in known):
+                return False
+        return not sp.cancel(sp.together(d)) == 0
+    except (BasePolynomialError, NotImplementedError, TypeError, ValueError):
+        return False  # not shown non-zero: the caller says unknown
+
+
+def points(inst: Instance, count: int, seed: int):
+    """Exact rational points, the simplest first."""
+    syms = [s for s in all_symbols(inst) if s not in inst.solved]
+    if not syms:
+        yield {}
+        return
+    for v in (sp.Integer(0), sp.Integer(1)):
+        yield {s: v for s in syms}
+    rng = random.Random(seed)
+    for k in range(count):
+        width = 3 if k < count // 2 else len(POOL)
+        yield {s: POOL[rng.randrange(width)] for s in syms}
+
+
+def complete(point: dict, inst: Instance) -> dict:
+    full = dict(point)
+    for s, expr in inst.solved.items():
+        full[s] = expr.xreplace(point)
+    return full
+
+
+def holds_at(goal: Goal, point: dict) -> Optional[bool]:
+    """True/False when the goal's relation is decided at point, else None."""
+    a, b = value_at(goal.lhs, point), value_at(goal.rhs, point)
+    if a is None or b is None:
+        if goal.rel == "=" and (a is None) != (b is None) and not_real(goal.lhs if a is None else goal.rhs, point):
+            return False  # one side is a real number, the other is not (log(-1))
+        return None
+    diff = a - b
+    tol = sp.Float(10) ** -20
+    if goal.rel == "=":
+        if abs(diff) > tol:
+            return False
+        return None  # equal to 30 digits is not a proof of equality
+    if goal.rel == "!=":
+        return True if abs(diff) > tol else None
+    if abs(diff) <= tol:
+        return None if goal.rel in ("<", ">") else True
+    return bool({"<": diff < 0, "<=": diff < 0, ">": diff > 0, ">=": diff > 0}[goal.rel])
+
+
+def conditions_hold(inst: Instance, point: dict) -> bool:
+    for a, op, b in inst.conditions:
+        g = Goal(a, b, op, inst.values)
+        if op == "=":
+            va, vb = value_at(a, point, 40), value_at(b, point, 40)
+            if va is None or vb is None or abs(va - vb) > sp.Float(10) ** -30:
+                return False
+            continue
+        if holds_at(g, point) is not True:
+            return False
+    return True
+
+
+def search(goal: Goal, inst: Instance, claim: Claim) -> Optional[dict]:
+    for point in points(inst, SEARCH_POINTS, seed=17):
+        full = complete(point, inst)
+        if not conditions_hold(inst, full):
+            continue
+        if holds_at(Goal(goal.lhs.xreplace(inst.solved) if inst.solved else goal.lhs,
+                          goal.rhs.xreplace(inst.solved) if inst.solved else goal.rhs,
+                          goal.rel, goal.instance), point) is False:
+            return full
+    return None
+
+
+def cross_check(goal: Goal, inst: Instance, claim: Claim) -> Optional[dict]:
+    d = apply_solved(goal.lhs - goal.rhs, inst)
+    for point in itertools.islice(points(inst, CROSS_CHECKS + 4, seed=99), 2, 2 + CROSS_CHECKS):
+        full = complete(point, inst)
+        if not conditions_hold(inst, full):
+            continue
+        if certainly_nonzero(d, point):
+            return full
+    return None
+
+
+def refutation(claim: Claim, inst: Instance, goal: Goal, point: dict, method: str) -> Outcome:
+    shown = witness(claim, inst, point)
+    if not _recheck(claim, inst.values, point):
+        return Outcome.unknown("a counterexample was found but did not survive the independent re-check "
+                               f"({describe_instance(inst.values)})", method="sympy")
+    return Outcome(Verdict.REFUTED, method=method + ", re-checked", witness=shown)
+
+
+def _recheck(claim: Claim, values: dict, point: dict) -> bool:
+    """Translate the claim again from its syntax tree, put the witness in, and
+    evaluate each side on its own: some goal must fail there."""
+    inst = make_instance(claim, values)
+    tr = Translator(inst.env)
+    for hyp in claim.hypotheses:
+        add_hypothesis(hyp, tr, inst)
+    if inst.vacuous:
+        return False
+    named = {s.name: v for s, v in point.items()}
+    concrete = {s: named[s.name] for s in all_symbols(inst) if s.name in named}
+    if not conditions_hold(inst, concrete):  # equations, inequalities, det(A) != 0
+        return False
+    for sym, expr in inst.solved.items():
+        # the solved unknowns were given values that satisfy the hypotheses
+        va = value_at(sym - expr, concrete, 40)
+        if va is None or abs(va) > sp.Float(10) ** -30:
+            return False
+    for g in goals_of(claim.body, tr, inst):
+        if holds_at(g, concrete) is False:
+            return True
+    return False
+
+
+def witness(claim: Claim, inst: Instance, point: dict) -> dict:
+    out = {}
+    by_name = {s.name: v for s, v in point.items()}
+    for v in claim.variables:
+        if v.name in inst.values:
+            out[v.name] = str(inst.values[v.name])
+            continue
+        value = inst.symbols.get(v.name)
+        if value is None:
+            continue
+        if is_matrix(value):
+            rows = [[show_number(by_name.get(s.name, s)) for s in value.row(i)] for i in range(value.shape[0])]
+            if value.shape[1] == 1:
+                out[v.name] = "[" + ", ".join(r[0] for r in rows) + "]"
+            else:
+                out[v.name] = "[" + ", ".join("[" + ", ".join(r) + "]" for r in rows) + "]"
+        else:
+            out[v.name] = show_number(by_name.get(value.name, value))
+    return out
+
+
+def describe_instance(values: dict) -> str:
+    if not values:
+        return ""
+    return " at " + ", ".join(f"{k} = {v}" for k, v in values.items())
