@@ -8,7 +8,6 @@ Every problem is an `ElaborationError` with the span of the offending node.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
-from fractions import Fraction
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -149,6 +148,54 @@ def load_use(use: A.Use, path: str, ctx: ModuleContext, seen: Optional[set] = No
             ctx.lets[item.name] = item
         elif isinstance(item, A.ClaimDecl):
             ctx.lemmas[item.name] = (item, str(target))
+
+
+def module_context(module: A.Module, path: str) -> tuple[ModuleContext, list[tuple[A.Use, ProveError]]]:
+    """What a file's claims see: its `use`d files, its `let`s and its own claims
+    as lemmas; with the `use`s that failed, each with its error."""
+    ctx = ModuleContext()
+    failed: list[tuple[A.Use, ProveError]] = []
+    for item in module.items:
+        if isinstance(item, A.Use):
+            try:
+                load_use(item, path, ctx)
+            except ProveError as err:
+                failed.append((item, err))
+        elif isinstance(item, A.Let):
+            ctx.lets[item.name] = item
+    for item in module.items:
+        if isinstance(item, A.ClaimDecl):
+            ctx.lemmas.setdefault(item.name, (item, path))
+    return ctx, failed
+
+
+def without(ctx: ModuleContext, name: str) -> ModuleContext:
+    """The context for claim `name`: a claim is never its own lemma."""
+    return ModuleContext(ctx.lets, {k: v for k, v in ctx.lemmas.items() if k != name})
+
+
+def elaborate_lemma(name: str, entry: tuple[A.ClaimDecl, str]) -> Optional["Claim"]:
+    """A lemma in scope, elaborated in the context of the file it comes from."""
+    from prove.parser import parse_tolerant
+
+    decl, path = entry
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = None  # checked from a string (`prove.check(text)`): no file to read its context from
+    try:
+        if text is None:
+            return elaborate(decl, path, ModuleContext())
+        module, _ = parse_tolerant(text, path)
+        ctx, _ = module_context(module, path)
+        return elaborate(decl, path, without(ctx, name))
+    except ProveError:
+        return None
+
+
+def sort_of(term: A.Expr, claim: "Claim") -> S.Sort:
+    """The sort of an expression among a claim's variables (raises ProveError)."""
+    return _Elaborator(claim.path, ModuleContext()).sort(term, _Scope(dict(claim.sorts)))
 
 
 # -------------------------------------------------------------- elaboration

@@ -12,13 +12,13 @@ import multiprocessing as mp
 import os
 import signal
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Union
 
 from prove import ast as A
-from prove.elaborate import Claim, ModuleContext, elaborate, load_use
+from prove.elaborate import Claim, elaborate, module_context, without
 from prove.errors import ProveError, caret_block
 from prove.parser import parse_tolerant
 from prove.solver import Limits
@@ -64,7 +64,6 @@ def tasks_for_text(text: str, path: str) -> list[Task]:
     module, bad = parse_tolerant(text, path)
     lines = text.splitlines()
     tasks: list[Task] = []
-    ctx = ModuleContext()
 
     def error_task(err: ProveError, name: str, expected: str = "proved") -> Task:
         source = caret_block(text, err.span)
@@ -75,24 +74,16 @@ def tasks_for_text(text: str, path: str) -> list[Task]:
 
     for b in bad:
         tasks.append(error_task(b.error, b.name))
-    for item in module.items:
-        if isinstance(item, A.Use):
-            try:
-                load_use(item, path, ctx)
-            except ProveError as err:
-                tasks.append(error_task(err, f"use {item.target}"))
-        elif isinstance(item, A.Let):
-            ctx.lets[item.name] = item
-    for item in module.items:
-        if isinstance(item, A.ClaimDecl):
-            ctx.lemmas.setdefault(item.name, (item, path))
+    ctx, failed = module_context(module, path)
+    for use, err in failed:
+        tasks.append(error_task(err, f"use {use.target}"))
     for item in module.items:
         if not isinstance(item, A.ClaimDecl):
             continue
         expected = item.expect or "proved"
         line = item.span.line
         source = lines[line - 1].strip() if 0 < line <= len(lines) else ""
-        local = ModuleContext(ctx.lets, {k: v for k, v in ctx.lemmas.items() if k != item.name})
+        local = without(ctx, item.name)
         try:
             claim = elaborate(item, path, local)
         except ProveError as err:

@@ -17,12 +17,20 @@ first on the step as written.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, replace
 from typing import Optional
+
+import sympy as sp
+import z3
 
 from prove import ast as A
 from prove import sorts as S
-from prove.elaborate import Claim, substitute
+from prove.elaborate import Claim, elaborate_lemma, sort_of, substitute
+from prove.errors import ProveError
+from prove import solver as dispatch
+from prove.solver import abstract, identities
+from prove.solver import instances as I
+from prove.solver.sympy_translate import Translator, Untranslatable
 from prove.verdict import Outcome, Step, Verdict
 
 NOOP_HINTS = {"sympy", "cases", "algebra", "chain_rule"}
@@ -89,7 +97,6 @@ def _combine(steps: list[Step], rels: list[str], claim: Claim) -> Outcome:
 
 
 def check_step(step_claim: Claim, hints: tuple) -> Outcome:
-    from prove.solver import identities
 
     names = [h.name for h in hints if h.kind == "by"]
     notes = [f"by {n}: accepted, nothing to add" for n in names if n in NOOP_HINTS]
@@ -128,11 +135,7 @@ def _note(outcome: Outcome, notes: list) -> Outcome:
 def z3_step(step_claim: Claim) -> Optional[Outcome]:
     """Prove a polynomial (in)equality step with Z3 (negation unsat) in every
     instance; None when a side is not a polynomial in real unknowns."""
-    import z3
-    from prove.solver import instances as I
-    from prove.solver.sympy_translate import Translator, Untranslatable
 
-    from prove.solver import abstract
     if abstract.function_names(step_claim):
         return None
     dims = [v for v in step_claim.variables if isinstance(v.sort, S.Int) and v.domain is None]
@@ -180,8 +183,6 @@ class _NotPolynomial(Exception):
 
 
 def _z3(e, zs: dict):
-    import sympy as sp
-    import z3
 
     if not isinstance(e, sp.Basic) or isinstance(e, sp.MatrixBase):
         if isinstance(e, int):
@@ -221,7 +222,6 @@ def lemma_step(step_claim: Claim, name: str) -> Outcome:
     """Rewrite the step with an equation lemma (either direction, either side),
     after checking the lemma itself, then prove the rewritten step."""
     global _lemma_depth
-    from prove.solver import identities
 
     entry = step_claim.lemmas.get(name)
     if entry is None:
@@ -233,8 +233,7 @@ def lemma_step(step_claim: Claim, name: str) -> Outcome:
         return Outcome.unknown(f"by lemma {name}: lemmas nest too deeply")
     _lemma_depth += 1
     try:
-        from prove.solver import check as check_any
-        status = check_any(lemma)
+        status = dispatch.check(lemma)
     finally:
         _lemma_depth -= 1
     if status.verdict not in (Verdict.PROVED, Verdict.VERIFIED):
@@ -268,23 +267,7 @@ def lemma_step(step_claim: Claim, name: str) -> Outcome:
 
 
 def _lemma_claim(name: str, entry) -> Optional[Claim]:
-    from prove.runner import tasks_for_text
-
-    decl, path = entry
-    try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    except OSError:
-        text = None
-    if text is not None:
-        for t in tasks_for_text(text, path):
-            if t.name == name and t.claim is not None:
-                return t.claim
-    from prove.elaborate import ModuleContext, elaborate
-    try:
-        return elaborate(decl, path, ModuleContext())
-    except Exception:
-        return None
+    return elaborate_lemma(name, entry)
 
 
 def _rewrite(expr, pat, rep, patterns: dict, lemma: Claim, step_claim: Claim):
@@ -314,7 +297,6 @@ def _match(pat, term, binding: dict, patterns: dict, lemma: Claim, step_claim: C
         return True
     if type(pat) is not type(term):
         return False
-    from dataclasses import fields
     for f in fields(pat):
         if f.name == "span":
             continue
@@ -340,11 +322,9 @@ def _sort_fits(var, term, lemma: Claim, step_claim: Claim) -> bool:
     """A lemma variable may stand for a term of the same sort; integer
     variables (indices, dimensions) only for a step variable with the same
     declared range, so the lemma is never used outside what it proved."""
-    from prove.elaborate import _Elaborator, _Scope, ModuleContext
-
     try:
-        sort = _Elaborator(step_claim.path, ModuleContext()).sort(term, _Scope(dict(step_claim.sorts)))
-    except Exception:
+        sort = sort_of(term, step_claim)
+    except ProveError:
         return False
     want = var.sort
     if isinstance(want, S.Real):
