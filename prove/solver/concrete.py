@@ -12,10 +12,10 @@ from prove.elaborate import Claim
 from prove.solver import abstract
 from prove.solver.exact import rewrites_to_zero
 from prove.solver.instances import (
-    MATRIX_DIMS, MAX_INSTANCES, SEARCH_POINTS, SYMBOLIC_DIMS, Goal, Instance, add_hypothesis, apply_solved,
-    cross_check, describe_instance, goals_of, instances, int_value, make_instance, refutation, search,
+    MATRIX_DIMS, MAX_INSTANCES, SEARCH_POINTS, SYMBOLIC_DIMS, Goal, Instance, apply_solved, cross_check,
+    describe_instance, instance_goals, instances, int_value, make_instance, refutation, search,
 )
-from prove.solver.sympy_translate import Translator, Untranslatable
+from prove.solver.sympy_translate import Untranslatable
 from prove.verdict import Outcome, Verdict
 
 def dim_range(claim: Claim) -> range:
@@ -52,15 +52,7 @@ def _check_instances(claim: Claim, dim_range: range) -> Outcome:
         return Outcome.unknown(f"{len(cases)} instances of the index variables are too many to check one by one",
                                method="sympy")
 
-    goals: list[tuple[Instance, Goal]] = []
-    for inst in cases:
-        tr = Translator(inst.env)
-        for hyp in claim.hypotheses:
-            add_hypothesis(hyp, tr, inst)
-        if inst.vacuous:
-            continue
-        for g in goals_of(claim.body, tr, inst):
-            goals.append((inst, g))
+    goals: list[tuple[Instance, Goal]] = [(inst, g) for inst in cases for g in instance_goals(claim, inst)]
 
     functions = abstract.function_names(claim)  # f: R^2 -> R, any smooth function
     open_goals = []
@@ -118,12 +110,7 @@ def quick_refutation(claim: Claim, dims: range) -> Optional[Outcome]:
     """Search exact points instance by instance, smallest first, without
     trying to simplify: a re-checked refutation, or None."""
     for inst in instances(claim, dims):
-        tr = Translator(inst.env)
-        for hyp in claim.hypotheses:
-            add_hypothesis(hyp, tr, inst)
-        if inst.vacuous:
-            continue
-        for g in goals_of(claim.body, tr, inst):
+        for g in instance_goals(claim, inst):
             point = search(g, inst, claim)
             if point is not None:
                 return refutation(claim, inst, g, point, "sympy: exact evaluation at a point")
@@ -141,12 +128,7 @@ def cross_check_entries(claim: Claim) -> Optional[Outcome]:
         choices.append(sorted({low, min(low + 1, high), high}))
     for combo in itertools.product(*choices):
         inst = make_instance(claim, dict(zip((v.name for v in int_vars), combo)))
-        tr = Translator(inst.env)
-        for hyp in claim.hypotheses:
-            add_hypothesis(hyp, tr, inst)
-        if inst.vacuous:
-            continue
-        for g in goals_of(claim.body, tr, inst):
+        for g in instance_goals(claim, inst):
             point = cross_check(g, inst, claim)
             if point is not None:
                 return refutation(claim, inst, g, point, "sympy: the symbolic proof failed at this point")

@@ -30,7 +30,7 @@ from prove.errors import ProveError
 from prove import solver as dispatch
 from prove.solver import abstract, identities
 from prove.solver import instances as I
-from prove.solver.sympy_translate import Translator, Untranslatable
+from prove.solver.sympy_translate import Untranslatable
 from prove.verdict import Outcome, Step, Verdict
 
 NOOP_HINTS = {"sympy", "cases", "algebra", "chain_rule"}
@@ -148,13 +148,8 @@ def z3_step(step_claim: Claim) -> Optional[Outcome]:
     for inst in instances:
         if any(isinstance(v, I.Fn) for v in inst.env.values()):
             return None
-        tr = Translator(inst.env)
         try:
-            for hyp in step_claim.hypotheses:
-                I.add_hypothesis(hyp, tr, inst)
-            if inst.vacuous:
-                continue
-            goals = I.goals_of(step_claim.body, tr, inst)
+            goals = I.instance_goals(step_claim, inst)
         except Untranslatable:
             return None
         zs: dict = {}

@@ -396,6 +396,17 @@ def refutation(claim: Claim, inst: Instance, goal: Goal, point: dict, method: st
     return Outcome(Verdict.REFUTED, method=method + ", re-checked", witness=shown)
 
 
+def instance_goals(claim: Claim, inst: Instance) -> list[Goal]:
+    """The claim's goals in one instance, after its hypotheses are taken in
+    (solved or kept as conditions); none when an index hypothesis excludes it."""
+    tr = Translator(inst.env)
+    for hyp in claim.hypotheses:
+        add_hypothesis(hyp, tr, inst)
+    if inst.vacuous:
+        return []
+    return goals_of(claim.body, tr, inst)
+
+
 def _recheck(claim: Claim, values: dict, point: dict) -> bool:
     """Translate the claim again from its syntax tree, put the witness in, and
     evaluate each side on its own: some goal must fail there."""
