@@ -91,3 +91,16 @@ def test_use_of_a_missing_library_file_is_an_error():
     errors = [t for t in tasks if t.result is not None]
     assert errors and "no lemma file named 'no_such_subject'" in errors[0].result.reason
     assert [t.name for t in tasks if t.claim is not None] == ["a"]
+
+
+def test_every_example_of_the_brief_gets_its_verdict():
+    """The acceptance test of the brief: each example gets the verdict written
+    beside it (or a better one: proved where it says verified)."""
+    import prove
+
+    results = prove.check_file(DATA / "brief.claims", jobs=2)
+    assert len(results) == 24
+    assert [(r.name, r.verdict.value) for r in results if not r.as_expected] == []
+    verdicts = {r.name: r.verdict.value for r in results}
+    assert verdicts["softmax_jacobian"] == "proved"
+    assert verdicts["acyclic_iff_topological_order"] == "verified"
