@@ -51,7 +51,8 @@ TRUE, UNKNOWN = Truth(True), Truth(None)
 
 def sign(x) -> Optional[int]:
     """The exact sign of a real SymPy number, or None when SymPy cannot tell."""
-    x = sp.sympify(x) if isinstance(x, (int, Fraction)) else x
+    if isinstance(x, (int, Fraction)):
+        x = sp.Rational(Fraction(x).numerator, Fraction(x).denominator)
     if isinstance(x, sp.Rational):
         return 1 if x.p > 0 else -1 if x.p < 0 else 0
     if not isinstance(x, sp.Expr) or x.has(sp.zoo, sp.nan, sp.oo, -sp.oo) or x.free_symbols:
