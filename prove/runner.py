@@ -73,7 +73,7 @@ def tasks_for_text(text: str, path: str) -> list[Task]:
         return Task(path, result.name, err.span.line, expected, source, result=result)
 
     for b in bad:
-        tasks.append(error_task(b.error, b.name))
+        tasks.append(error_task(b.error, b.name, b.expect or "proved"))
     ctx, failed = module_context(module, path)
     for use, err in failed:
         tasks.append(error_task(err, f"use {use.target}"))

@@ -41,6 +41,7 @@ class BadStatement:
 
     error: ProveError
     name: str  # the claim's name when it could be read, else ""
+    expect: str = ""  # its `expect` line when it could be read, else ""
 
 
 def parse(text: str, path: str = "<text>") -> A.Module:
@@ -69,10 +70,10 @@ def parse_tolerant(text: str, path: str = "<text>") -> tuple[A.Module, list[BadS
             tree = _parser().parse(padded)
             items.extend(_ToAst().transform(tree).children)
         except UnexpectedInput as exc:
-            bad.append(BadStatement(_syntax_error(exc, padded), _claim_name(chunk)))
+            bad.append(BadStatement(_syntax_error(exc, padded), _claim_name(chunk), _expectation(chunk)))
         except VisitError as exc:
             if isinstance(exc.orig_exc, ProveError):
-                bad.append(BadStatement(exc.orig_exc, _claim_name(chunk)))
+                bad.append(BadStatement(exc.orig_exc, _claim_name(chunk), _expectation(chunk)))
             else:
                 raise
     return A.Module(path=path, text=text, items=tuple(items)), bad
@@ -86,6 +87,12 @@ def parse_expression(text: str) -> A.Expr:
 
 def _strip_comments(text: str) -> str:
     return re.sub(r"#[^\n]*", "", text)
+
+
+def _expectation(chunk: str) -> str:
+    """The verdict a statement that did not parse says it expects, if any."""
+    m = re.search(r"^\s*expect\s+(proved|verified|refuted|unknown|error)\b", _strip_comments(chunk), re.M)
+    return m.group(1) if m else ""
 
 
 def _claim_name(chunk: str) -> str:
