@@ -393,7 +393,32 @@ def refutation(claim: Claim, inst: Instance, goal: Goal, point: dict, method: st
     if not _recheck(claim, inst.values, point):
         return Outcome.unknown("a counterexample was found but did not survive the independent re-check "
                                f"({describe_instance(inst.values)})", method="sympy")
-    return Outcome(Verdict.REFUTED, method=method + ", re-checked", witness=shown)
+    return Outcome(Verdict.REFUTED, method=method + ", re-checked", witness=shown,
+                   reason=_why_it_fails(goal, point))
+
+
+def _why_it_fails(goal: Goal, point: dict) -> Optional[str]:
+    """Say so when a side is not a real number at the witness (log of a
+    negative number): a student would otherwise see two 'equal' formulas."""
+    full = {**point}
+    left, right = value_at(goal.lhs, full), value_at(goal.rhs, full)
+    where = f" ({goal.entry})" if goal.entry else ""
+    if left is None and right is not None:
+        return f"the left side is not a real number at this point{where}"
+    if right is None and left is not None:
+        return f"the right side is not a real number at this point{where}"
+    if left is not None and right is not None and goal.rel == "=":
+        return (f"the left side is {_shown(goal.lhs, left, full)} and the right side "
+                f"{_shown(goal.rhs, right, full)}{where}")
+    return None
+
+
+def _shown(expr, approx, point: dict) -> str:
+    """The exact value when it is rational, else 12 certified digits, said as such."""
+    exact = expr.xreplace(point) if hasattr(expr, "xreplace") else expr
+    if isinstance(exact, sp.Rational):
+        return show_number(exact)
+    return f"about {sp.Float(approx, 12)}"
 
 
 def instance_goals(claim: Claim, inst: Instance) -> list[Goal]:
