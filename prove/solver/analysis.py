@@ -20,7 +20,6 @@ and abstract ones (`g: R -> R`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 from itertools import combinations_with_replacement
 from typing import Optional
 
@@ -237,13 +236,18 @@ def _degree_constraints(families, zv: Z3Vars) -> list:
     return out
 
 
-def _decide(families, points, formula, budget: float, closed_reason) -> Outcome:
+def _encoding(families, points):
+    """The environment (families re-centred at the point) and its Z3 encoder."""
     env = _point_env(points)
     _centre(families, points, env)
     for f in families:
         env[f.name] = f.fn()
     zv = Z3Vars()
-    enc = Encoder(env, zv)
+    return env, zv, Encoder(env, zv)
+
+
+def _decide(families, points, formula, budget: float, closed_reason) -> Outcome:
+    env, zv, enc = _encoding(families, points)
     over = enc.formula(formula, positive=False, mode="over")
     s = _solver(budget / 2)
     s.add(over, *_degree_constraints(families, zv))
@@ -271,15 +275,7 @@ def _decide(families, points, formula, budget: float, closed_reason) -> Outcome:
 
 def _refute(families, points, formula, budget: float, note_abstract: bool = False,
             shared=None) -> Optional[Outcome]:
-    if shared is None:
-        env = _point_env(points)
-        _centre(families, points, env)
-        for f in families:
-            env[f.name] = f.fn()
-        zv = Z3Vars()
-        enc = Encoder(env, zv)
-    else:
-        env, zv, enc = shared
+    env, zv, enc = shared if shared is not None else _encoding(families, points)
     try:
         under = enc.formula(formula, positive=False, mode="under")
     except Unsupported:

@@ -126,17 +126,17 @@ def negative_point(poly: sp.Poly) -> Optional[sp.Rational]:
     """A simple rational point where the polynomial is < 0, if there is one."""
     candidates = [sp.Integer(v) for v in (0, 1, -1, 2, -2, 3, -3)] + [sp.Rational(s, 2) for s in (1, -1, 3, -3)]
     for c in candidates:
-        if poly.eval(c) < 0:
+        if poly(c) < 0:
             return c
     roots = sorted({r for (a, b), _ in poly.intervals() for r in (a, b)})
     probes = [roots[0] - 1, roots[-1] + 1] if roots else []
     probes += [(a + b) / 2 for a, b in zip(roots, roots[1:])]
     for c in probes:
-        if poly.eval(c) < 0:
+        if poly(c) < 0:
             return sp.Rational(c)
     for (a, b), _ in poly.intervals(eps=sp.Rational(1, 10**6)):  # a negative stretch between close roots
         for c in (a - sp.Rational(1, 10**7), b + sp.Rational(1, 10**7)):
-            if poly.eval(c) < 0:
+            if poly(c) < 0:
                 return sp.Rational(c)
     return None
 
@@ -321,9 +321,9 @@ def convexity(f: Fn, kind: str, name: str = "g") -> Truth:
             if not nonneg_poly(poly):
                 x = negative_point(poly)
                 where = {"x": show_number(x)} if x is not None else {}
-                val = show_number(poly.eval(x)) if x is not None else "negative"
+                val = show_number(poly(x)) if x is not None else "negative"
                 return Truth(False, f"the second derivative of {name} at {where.get('x', 'some point')} is "
-                                    f"{val if 'concave' not in kind else show_number(-poly.eval(x))}", where)
+                                    f"{val if 'concave' not in kind else show_number(-poly(x))}", where)
             if strict and poly.is_zero:
                 return Truth(False, f"the second derivative of {name} is identically 0 (a line is not strictly {word.split('_')[-1]})")
             why = "the second derivative is >= 0 everywhere (no real root of odd multiplicity)"

@@ -69,14 +69,9 @@ def _check_instances(claim: Claim, dim_range: range) -> Outcome:
     for inst, g in goals:
         if id(g) in open_ids:
             continue
-        if functions:
-            outcome = abstract.refute(claim, inst, g, cross=True)
-            if outcome is not None:
-                return outcome
-            continue
-        point = cross_check(g, inst, claim)
-        if point is not None:
-            return refutation(claim, inst, g, point, "sympy: the difference simplified to 0, but not at this point")
+        outcome = _counterexample(claim, inst, g, functions, closed=True)
+        if outcome is not None:
+            return outcome
 
     if not open_goals:
         method = "sympy: difference simplifies to 0, cross-checked at exact points"
@@ -88,14 +83,9 @@ def _check_instances(claim: Claim, dim_range: range) -> Outcome:
         return Outcome(Verdict.PROVED, method=method)
 
     for inst, g in open_goals:
-        if functions:
-            outcome = abstract.refute(claim, inst, g)
-            if outcome is not None:
-                return outcome
-            continue
-        point = search(g, inst, claim)
-        if point is not None:
-            return refutation(claim, inst, g, point, "sympy: exact evaluation at a point")
+        outcome = _counterexample(claim, inst, g, functions, closed=False)
+        if outcome is not None:
+            return outcome
     inst, g = open_goals[0]
     where = describe_instance(inst.values) + (f" ({g.entry})" if g.entry else "")
     if g.rel != "=":
@@ -104,6 +94,21 @@ def _check_instances(claim: Claim, dim_range: range) -> Outcome:
         reason = (f"sympy could not reduce the difference to 0{where} and found no counterexample at "
                   f"{SEARCH_POINTS} exact points; try a calc chain with intermediate steps")
     return Outcome.unknown(reason, method="sympy")
+
+
+def _counterexample(claim: Claim, inst: Instance, g: Goal, functions, closed: bool) -> Optional[Outcome]:
+    """A re-checked refutation of one goal, or None. A goal that rewriting
+    `closed` is only evaluated at a few points (the simplifier's cross-check);
+    an open one is searched. Abstract functions are replaced by concrete ones."""
+    if functions:
+        return abstract.refute(claim, inst, g, cross=closed)
+    if closed:
+        point = cross_check(g, inst, claim)
+        method = "sympy: the difference simplified to 0, but not at this point"
+    else:
+        point = search(g, inst, claim)
+        method = "sympy: exact evaluation at a point"
+    return refutation(claim, inst, g, point, method) if point is not None else None
 
 
 def quick_refutation(claim: Claim, dims: range) -> Optional[Outcome]:

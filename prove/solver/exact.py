@@ -77,7 +77,7 @@ def value_at(e, point: dict, digits: int = 30):
     """The exact value of e at point, to `digits` certified digits, or None
     when it is not a real number there or cannot be certified."""
     try:
-        v = sp.sympify(e).xreplace(point) if not isinstance(e, sp.Basic) else e.xreplace(point)
+        v = (e if isinstance(e, sp.Basic) else sp.Integer(e)).xreplace(point)  # an int: an index value
         if v.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
             return None
         n = v.evalf(digits, strict=True)
