@@ -19,7 +19,7 @@ and abstract ones (`g: R -> R`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations_with_replacement
 from typing import Optional
 
@@ -42,17 +42,25 @@ MAX_SEARCH_TERMS = 4
 # ----------------------------------------------------------------- families
 
 
-@dataclass
+@dataclass(frozen=True)
 class Family:
-    """A polynomial with unknown coefficients: sum_i c_i * monomial_i."""
+    """A polynomial with unknown coefficients: sum_i c_i * monomial_i.
+
+    Re-centred at a point p it is sum_i c_i * (x - a)^monomial_i, where the anchor
+    `a` is a constant of its own: a derivative with respect to p (`diff(g(p), p)`)
+    sees g as one fixed polynomial, and `a` becomes p only after translation
+    (`settle`).  For each value of p, c -> the Taylor coefficients at p is a
+    bijection, so the claim over all (c, p) is the claim over all (Taylor
+    coefficients, p); re-centring on p itself would make g(p) the constant c_0."""
 
     name: str
     var_names: tuple
     degree: int
     exact_degree: bool
-    monomials: list  # exponent tuples, constant first
-    coeffs: list  # SymPy symbols
-    center: Optional[list] = None  # expand around this point: sum c_m (w - center)^m
+    monomials: tuple  # exponent tuples, constant first
+    coeffs: tuple  # SymPy Dummy symbols
+    anchor: tuple = ()  # Dummy symbols, one per variable, when re-centred
+    center: Optional[tuple] = None  # what the anchor stands for: the point's symbols
 
     @staticmethod
     def make(name: str, var_names: tuple, degree: int, exact_degree: bool = False) -> "Family":
@@ -64,13 +72,24 @@ class Family:
                 for i in combo:
                     e[i] += 1
                 monos.append(tuple(e))
-        coeffs = [sp.Symbol(f"{name}_c{''.join(map(str, m))}", real=True) for m in monos]
-        return Family(name, var_names, degree, exact_degree, monos, coeffs)
+        coeffs = tuple(sp.Dummy(f"{name}_c{''.join(map(str, m))}", real=True) for m in monos)
+        return Family(name, var_names, degree, exact_degree, tuple(monos), coeffs)
+
+    def centred(self, center) -> "Family":
+        anchor = tuple(sp.Dummy(f"{self.name}_a{i + 1}", real=True) for i in range(len(center)))
+        return replace(self, anchor=anchor, center=tuple(center))
+
+    def settle(self) -> dict:
+        """anchor -> point: substituted into values only after every derivative is taken."""
+        return dict(zip(self.anchor, self.center)) if self.center is not None else {}
 
     def fn(self, values: Optional[list] = None, center: Optional[list] = None) -> Fn:
+        """The family as a function: symbolic (anchored when re-centred), or with the given
+        coefficient values around the given numeric centre."""
         coeffs = self.coeffs if values is None else values
         n = len(self.var_names)
-        center = self.center if center is None and values is None else center
+        if values is None and self.center is not None:
+            center = self.anchor
 
         def apply(args):
             if len(args) == 1 and hasattr(args[0], "shape") and n != 1:
@@ -93,7 +112,7 @@ class Family:
     def text(self, values: list, center: Optional[list] = None) -> str:
         """`g(w) = -w^2`, in the claim language."""
         if center is not None and any(c != 0 for c in center):
-            xs = [sp.Symbol(f"v{i}") for i in range(len(self.var_names))]
+            xs = [sp.Dummy(f"v{i}") for i in range(len(self.var_names))]
             f = self.fn(values, center)
             expr = sp.expand(f.apply([xs[0]] if len(xs) == 1 else [sp.ImmutableMatrix(xs)]))
             poly = sp.Poly(expr, *xs)
@@ -189,26 +208,30 @@ def _check(claim: Claim, limits) -> Outcome:
     return _decide(families, points, formula, budget, closed_reason=None)
 
 
-def _centre(families, points, env) -> None:
-    """Write each one-family polynomial around the first point of its space (a change of
+def _centre(families, points, env) -> list:
+    """Each one-family polynomial written around the first point of its space (a change of
     variables: its coefficients are then the Taylor coefficients there, which the
-    derivative tests read directly)."""
+    derivative tests read directly; see Family)."""
+    out = []
     for f in families:
         for v in points:
             value = env[v.name]
             k = len(value) if isinstance(value, sp.MatrixBase) else 1
             if k == len(f.var_names):
-                f.center = list(value) if isinstance(value, sp.MatrixBase) else [value]
+                f = f.centred(list(value) if isinstance(value, sp.MatrixBase) else [value])
                 break
+        out.append(f)
+    return out
 
 
 def _point_env(points) -> dict:
+    """Points as Dummy symbols: no name a claim can spell (`p_1`, `g_c1`) is one of them."""
     env = {}
     for v in points:
         if isinstance(v.sort, S.Vec):
-            env[v.name] = sp.ImmutableMatrix([sp.Symbol(f"{v.name}_{i + 1}", real=True) for i in range(v.sort.dim)])
+            env[v.name] = sp.ImmutableMatrix([sp.Dummy(f"{v.name}_{i + 1}", real=True) for i in range(v.sort.dim)])
         else:
-            env[v.name] = sp.Symbol(v.name, real=True)
+            env[v.name] = sp.Dummy(v.name, real=True)
     return env
 
 
@@ -237,17 +260,19 @@ def _degree_constraints(families, zv: Z3Vars) -> list:
 
 
 def _encoding(families, points):
-    """The environment (families re-centred at the point) and its Z3 encoder."""
+    """The families re-centred at the points, the environment and its Z3 encoder."""
     env = _point_env(points)
-    _centre(families, points, env)
+    families = _centre(families, points, env)
+    settle = {}
     for f in families:
         env[f.name] = f.fn()
+        settle.update(f.settle())
     zv = Z3Vars()
-    return env, zv, Encoder(env, zv)
+    return families, env, zv, Encoder(env, zv, settle)
 
 
 def _decide(families, points, formula, budget: float, closed_reason) -> Outcome:
-    env, zv, enc = _encoding(families, points)
+    families, env, zv, enc = _encoding(families, points)
     over = enc.formula(formula, positive=False, mode="over")
     s = _solver(budget / 2)
     s.add(over, *_degree_constraints(families, zv))
@@ -258,7 +283,7 @@ def _decide(families, points, formula, budget: float, closed_reason) -> Outcome:
         if enc.notes:
             how = "sound over-approximations where no exact form is used (" + "; ".join(enc.notes) + ")"
         return Outcome(Verdict.PROVED, method=f"z3: the negation is unsat for {scope}; encoding: {how}")
-    refutation = _refute(families, points, formula, budget / 2, shared=(env, zv, enc))
+    refutation = _refute(families, points, formula, budget / 2, shared=(families, env, zv, enc))
     if refutation is not None:
         return refutation
     if res == z3.unknown:
@@ -275,7 +300,7 @@ def _decide(families, points, formula, budget: float, closed_reason) -> Outcome:
 
 def _refute(families, points, formula, budget: float, note_abstract: bool = False,
             shared=None) -> Optional[Outcome]:
-    env, zv, enc = shared if shared is not None else _encoding(families, points)
+    families, env, zv, enc = shared if shared is not None else _encoding(families, points)
     try:
         under = enc.formula(formula, positive=False, mode="under")
     except Unsupported:

@@ -34,7 +34,8 @@ import z3
 from prove import ast as A
 from prove.solver.analysis_exact import (FUNCTION_PREDICATES, MATRIX_PREDICATES, POINT_PREDICATES,
                                           body_of, as_point, directions, principal_minors)
-from prove.solver.sympy_translate import Translator, Untranslatable, is_matrix
+from prove.solver import internal
+from prove.solver.sympy_translate import Fn, Translator, Untranslatable, is_matrix
 
 
 class Unsupported(Exception):
@@ -44,21 +45,28 @@ class Unsupported(Exception):
 # ------------------------------------------------------------ SymPy -> Z3
 
 class Z3Vars:
-    """One Z3 real per SymPy symbol; fresh symbols for auxiliary unknowns."""
+    """One Z3 real per SymPy symbol; fresh symbols for auxiliary unknowns.
+
+    Every Z3 constant of an encoding is made here, named `base#serial` (internal.name)
+    with a serial unique to this encoding: two constants never share a name, and none
+    has a name a claim can spell."""
 
     def __init__(self):
         self.by_symbol: dict = {}
-        self.count = 0
+        self.serial = 0
+
+    def real(self, base: str):
+        self.serial += 1
+        return z3.Real(internal.name(base, self.serial))
 
     def var(self, s: sp.Symbol):
         v = self.by_symbol.get(s)
         if v is None:
-            v = self.by_symbol[s] = z3.Real(f"{s.name}!{len(self.by_symbol)}")
+            v = self.by_symbol[s] = self.real(s.name)
         return v
 
     def fresh(self, base: str) -> sp.Symbol:
-        self.count += 1
-        return sp.Symbol(f"_{base}{self.count}", real=True)
+        return sp.Dummy(base, real=True)
 
     def __call__(self, e):
         e = sp.expand(e)
@@ -83,6 +91,16 @@ class Z3Vars:
                 out = out * base
             return out
         raise Unsupported(f"{sp.sstr(e)} is not a polynomial; only polynomial functions are decided with unknowns")
+
+
+def settled(v, subs: dict):
+    """v with subs put in; a function's values get them as it is applied."""
+    if not subs or isinstance(v, (int, Fraction)):
+        return v
+    if isinstance(v, Fn):
+        inner = v
+        return Fn(inner.arity_shape, lambda args: settled(inner.apply(args), subs), inner.name)
+    return v.xreplace(subs)
 
 
 # ------------------------------------------------------------ literals
@@ -132,9 +150,12 @@ def lit_and(lits) -> Lit:
 
 
 class Encoder:
-    def __init__(self, env: dict, zv: Z3Vars):
+    def __init__(self, env: dict, zv: Z3Vars, settle: Optional[dict] = None):
+        """settle: symbol -> value, put into every value after translation (after any
+        derivative the claim takes), as the anchors of re-centred families are."""
         self.tr = Translator(env)
         self.zv = zv
+        self.settle = settle or {}
         self.notes: list[str] = []
         self._atoms: dict = {}  # id(node) -> Lit: both modes share one translation
 
@@ -182,7 +203,7 @@ class Encoder:
 
     def value(self, e):
         try:
-            return self.tr(e)
+            return settled(self.tr(e), self.settle)
         except Untranslatable as exc:
             raise Unsupported(str(exc))
 
@@ -304,9 +325,8 @@ class Encoder:
             return z3.Or(z3.And(c2 == 0, c1 == 0, c0 >= 0), z3.And(c2 > 0, 4 * c2 * c0 - c1 * c1 >= 0))
         # a univariate polynomial is >= 0 iff it is a sum of two squares of polynomials
         half = m // 2
-        q1 = [z3.Real(f"_sos{self.zv.count}_a{i}") for i in range(half + 1)]
-        q2 = [z3.Real(f"_sos{self.zv.count}_b{i}") for i in range(half + 1)]
-        self.zv.count += 1
+        q1 = [self.zv.real(f"sos_a{i}") for i in range(half + 1)]
+        q2 = [self.zv.real(f"sos_b{i}") for i in range(half + 1)]
         eqs = []
         for k in range(m + 1):
             terms = [q1[i] * q1[k - i] + q2[i] * q2[k - i] for i in range(max(0, k - half), min(k, half) + 1)]
