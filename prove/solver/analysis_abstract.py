@@ -25,6 +25,7 @@ import z3
 
 from prove import ast as A
 from prove import sorts as S
+from prove.solver import internal
 from prove.solver.analysis_z3 import Unsupported, z_and, z_or
 from prove.verdict import Outcome, Verdict
 
@@ -63,11 +64,11 @@ class _Problem:
 
     def fresh(self, base: str):
         self.count += 1
-        return z3.Real(f"{base}!{self.count}")
+        return z3.Real(internal.name(base, self.count))
 
     def flag(self):
         self.count += 1
-        return z3.Bool(f"lit!{self.count}")
+        return z3.Bool(internal.name("lit", self.count))
 
 
 class _Encoder:
@@ -223,8 +224,8 @@ def check_abstract(claim, formula, abstract, points, budget: float) -> Outcome:
         for v in points:
             if not isinstance(v.sort, S.Real):
                 raise Unsupported(f"{v.name} is {v.sort}; with abstract functions, points are reals here")
-            pts[v.name] = z3.Real(v.name)
-        funcs = {v.name: z3.Function(v.name, z3.RealSort(), z3.RealSort()) for v in abstract}
+            pts[v.name] = z3.Real(internal.name(v.name))
+        funcs = {v.name: z3.Function(internal.name(v.name), z3.RealSort(), z3.RealSort()) for v in abstract}
         enc = _Encoder(funcs, pts)
         negated = enc.formula(formula, positive=False)
         s = z3.Solver()
