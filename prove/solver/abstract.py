@@ -1,10 +1,12 @@
 """Abstract functions (`f: R^2 -> R`, `r: R -> R^2`): any smooth function.
 
 They are SymPy undefined functions.  Their derivatives come out of SymPy in
-several spellings (`Derivative(f(r1(t), r2(t)), r1(t))`,
-`Subs(Derivative(f(u, r2(t)), u), u, r1(t))`); `canonical` writes each as one
-applied function per partial derivative, `f_d1_0(r1(t), r2(t))`, so that
-equal derivatives are equal atoms.  A difference that reduces to 0 with
+several spellings (`Derivative(f(r#1(t), r#2(t)), r#1(t))`,
+`Subs(Derivative(f(u, r#2(t)), u), u, r#1(t))`); `canonical` writes each as one
+applied function per partial derivative, `f#d1_0(r#1(t), r#2(t))`, so that
+equal derivatives are equal atoms.  Every atom invented here has a name no
+claim can spell (`prove.solver.internal`), so a user's `f_d1` or `r1` stays
+a function of its own.  A difference that reduces to 0 with
 these atoms independent is 0 for every function.
 
 Counterexamples are concrete functions (polynomials, exp, cos/sin) put in
@@ -19,11 +21,13 @@ from typing import Optional
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
+from sympy.printing.str import StrPrinter
 
 from prove import sorts as S
 from prove.solver import instances as I
+from prove.solver import internal
 from prove.solver.exact import rewrites_to_zero
-from prove.solver.instances import matrix_part
+from prove.solver.instances import matrix_part, vector_part
 from prove.solver.sympy_translate import Fn, Translator, _spread, is_matrix
 from prove.verdict import Outcome, Verdict
 
@@ -44,9 +48,9 @@ def function_names(claim) -> dict:
 
 
 def _derived_function(base: str, counts: tuple):
-    name = f"{base}_d{'_'.join(map(str, counts))}"
-    _DERIVED[name] = (base, counts)
-    return sp.Function(name, real=True)
+    f = internal.function(base, "d", "_".join(map(str, counts)), real=True)
+    _DERIVED[f.__name__] = (base, counts)
+    return f
 
 
 def canonical(e):
@@ -104,11 +108,11 @@ def _candidates(name: str, sort: S.Fun, values: dict) -> list:
     k = _dim(sort.source, values)
     m = _dim(sort.target, values) if isinstance(sort.target, S.Vec) else None
     if k == 1:
-        x = sp.Symbol("x", real=True)
+        x = sp.Dummy("x", real=True)
         xs = [x]
         scalar = [x ** 2, x, x ** 3 + x, sp.exp(x), x ** 2 + 1]
     else:
-        xs = [sp.Symbol(f"x{i + 1}", real=True) for i in range(k)]
+        xs = [sp.Dummy(f"x{i + 1}", real=True) for i in range(k)]
         scalar = [xs[0] * xs[1] if k > 1 else xs[0], sum(xs), sum(v ** 2 for v in xs),
                   xs[0] ** 2 * xs[-1] + xs[-1], sp.exp(xs[0]) + xs[-1] ** 3]
     out = []
@@ -116,13 +120,13 @@ def _candidates(name: str, sort: S.Fun, values: dict) -> list:
         for body in scalar:
             out.append(([(name, sp.Lambda(tuple(xs), body))], _text(name, xs, body)))
         return out
-    t = sp.Symbol("t", real=True)
+    t = sp.Dummy("t", real=True)
     xs = [t]
     vectors = [[t ** (i + 1) for i in range(m)], [t] + [-t] * (m - 1),
                [sp.cos(t), sp.sin(t)] + [t] * (m - 2) if m >= 2 else [sp.cos(t)],
                [t ** 2 + 1] + [t + i for i in range(m - 1)]]
     for comps in vectors:
-        parts = [(f"{name}{i + 1}", sp.Lambda(tuple(xs), c)) for i, c in enumerate(comps)]
+        parts = [(vector_part(name, i), sp.Lambda(tuple(xs), c)) for i, c in enumerate(comps)]
         out.append((parts, _text(name, xs, comps)))
     return out
 
@@ -133,10 +137,20 @@ def _dim(s, values) -> int:
     return 1
 
 
+class _Show(StrPrinter):
+    """Prints the dummy arguments of a concrete function by their plain names."""
+
+    def _print_Dummy(self, expr):
+        return expr.name
+
+
+def _show(e) -> str:
+    return _Show().doprint(e).replace("**", "^")
+
+
 def _text(name, xs, body) -> str:
-    def show(e):
-        return str(e).replace("**", "^")
-    args = ", ".join(map(str, xs))
+    show = _show
+    args = ", ".join(map(show, xs))
     value = "[" + ", ".join(show(c) for c in body) + "]" if isinstance(body, list) else show(body)
     return f"{name}({args}) = {value}"
 
@@ -184,7 +198,7 @@ def _matrix_candidates(name: str, sort: S.Fun, values: dict) -> list:
     if _dim(sort.source, values) != 1:
         return []
     r, c = _matrix_shape(sort, values)
-    t = sp.Symbol("t", real=True)
+    t = sp.Dummy("t", real=True)
     bodies = [
         lambda i, j: t ** (c * i + j + 1),
         lambda i, j: t ** 2 + 2 if i == j else (i + 1) * t - j,
@@ -195,7 +209,7 @@ def _matrix_candidates(name: str, sort: S.Fun, values: dict) -> list:
     for body in bodies:
         entries = [[body(i, j) for j in range(c)] for i in range(r)]
         parts = [(matrix_part(name, i, j), sp.Lambda((t,), entries[i][j])) for i in range(r) for j in range(c)]
-        text = "[" + ", ".join("[" + ", ".join(str(e).replace("**", "^") for e in row) + "]" for row in entries) + "]"
+        text = "[" + ", ".join("[" + ", ".join(_show(e) for e in row) + "]" for row in entries) + "]"
         out.append((parts, f"{name}(t) = {text}"))
     return out
 
@@ -207,7 +221,7 @@ def _concrete_fn(name: str, sort: S.Fun, table: dict, values: dict) -> Fn:
         cells = [table[matrix_part(name, i, j)] for i in range(r) for j in range(c)]
         return Fn((), lambda args: sp.ImmutableMatrix(r, c, [p(*_spread(args, 1)) for p in cells]), name)
     vector = isinstance(sort.target, S.Vec)
-    parts = [table[f"{name}{i + 1}"] for i in range(_dim(sort.target, values))] if vector else [table[name]]
+    parts = [table[vector_part(name, i)] for i in range(_dim(sort.target, values))] if vector else [table[name]]
 
     def apply(args):
         if len(args) == 1 and is_matrix(args[0]):

@@ -16,6 +16,7 @@ from sympy.polys.polyerrors import BasePolynomialError
 from prove import ast as A
 from prove import sorts as S
 from prove.elaborate import Claim
+from prove.solver import internal
 from prove.solver.exact import certainly_nonzero, not_real, show_number, value_at
 from prove.solver.sympy_translate import Fn, Translator, Untranslatable, is_matrix
 from prove.verdict import Outcome, Verdict
@@ -140,24 +141,46 @@ def _stated_signs(claim: Claim) -> dict:
     return out
 
 
+def user_symbol(name: str, **assumptions) -> sp.Symbol:
+    """The SymPy symbol of a variable the claim names: the one way a user's
+    name becomes a symbol (what the prover invents goes through `internal`)."""
+    assert not internal.is_internal(name)
+    return sp.Symbol(name, **assumptions)
+
+
+def user_function(name: str):
+    """The SymPy undefined function of an abstract function the claim names."""
+    assert not internal.is_internal(name)
+    return sp.Function(name, real=True)
+
+
+def entry_symbol(name: str, *index: int) -> sp.Symbol:
+    """Entry `z[1]` or `A[1,2]` of a user's vector or matrix; `[` is in no claim name."""
+    return sp.Symbol(name + "[" + ",".join(map(str, index)) + "]", real=True)
+
+
 def _symbol_for(name: str, sort: S.Sort, values: dict, assumptions: dict = {}):
     if isinstance(sort, S.Vec):
         n = _dim(sort.dim, values)
-        return sp.ImmutableMatrix([sp.Symbol(f"{name}[{i + 1}]", real=True) for i in range(n)])
+        return sp.ImmutableMatrix([entry_symbol(name, i + 1) for i in range(n)])
     if isinstance(sort, S.Mat):
         r, c = _dim(sort.rows, values), _dim(sort.cols, values)
-        return sp.ImmutableMatrix(r, c, [sp.Symbol(f"{name}[{i + 1},{j + 1}]", real=True)
-                                         for i in range(r) for j in range(c)])
+        return sp.ImmutableMatrix(r, c, [entry_symbol(name, i + 1, j + 1) for i in range(r) for j in range(c)])
     if isinstance(sort, S.Fun):
         return _abstract_function(name, sort, values)
     if S.is_number(sort):
-        return sp.Symbol(name, real=True, **assumptions)
+        return user_symbol(name, real=True, **assumptions)
     raise Untranslatable(f"{name} is {sort}, which the identity backend does not take")
 
 
 def matrix_part(name: str, i: int, j: int) -> str:
     """The name of entry (i, j), 0-based, of a matrix-valued abstract function."""
-    return f"{name}{i + 1}_{j + 1}"
+    return internal.name(name, i + 1, "_", j + 1)
+
+
+def vector_part(name: str, i: int) -> str:
+    """The name of entry i, 0-based, of a vector-valued abstract function."""
+    return internal.name(name, i + 1)
 
 
 def _abstract_function(name: str, sort: S.Fun, values: dict) -> Fn:
@@ -166,13 +189,13 @@ def _abstract_function(name: str, sort: S.Fun, values: dict) -> Fn:
     rows_cols = None
     if isinstance(sort.target, S.Vec):
         m = _dim(sort.target.dim, values)
-        parts = [sp.Function(f"{name}{i + 1}", real=True) for i in range(m)]
+        parts = [sp.Function(vector_part(name, i), real=True) for i in range(m)]
     elif isinstance(sort.target, S.Mat):  # Y: R -> R^(2x2), one function per entry, row by row
         rows_cols = (_dim(sort.target.rows, values), _dim(sort.target.cols, values))
         parts = [sp.Function(matrix_part(name, i, j), real=True)
                  for i in range(rows_cols[0]) for j in range(rows_cols[1])]
     else:
-        parts = [sp.Function(name, real=True)]
+        parts = [user_function(name)]
 
     def apply(args):
         if len(args) == 1 and is_matrix(args[0]):

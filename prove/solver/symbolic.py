@@ -19,6 +19,7 @@ is cross-checked entry by entry at exact points.
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
@@ -26,8 +27,9 @@ import sympy as sp
 
 from prove import ast as A
 from prove import sorts as S
-from prove.solver import concrete
+from prove.solver import concrete, internal
 from prove.solver.exact import rewrites_to_zero
+from prove.solver.instances import user_symbol
 from prove.solver.sympy_translate import Untranslatable
 from prove.verdict import Outcome, Verdict
 
@@ -52,15 +54,16 @@ class SVec:
 class Context:
     dims: dict = field(default_factory=dict)  # dimension name -> Symbol or Integer
     ranges: dict = field(default_factory=dict)  # index Symbol -> (low, high)
+    dim_bounds: dict = field(default_factory=dict)  # dimension Symbol -> (low, high or None)
     env: dict = field(default_factory=dict)  # name -> value
     distinct: list = field(default_factory=list)  # pairs of index symbols known to differ
     equal: list = field(default_factory=list)  # pairs known to be equal
     sum_subs: dict = field(default_factory=dict)  # normalised Sum -> value, from hypotheses
     counter: itertools.count = field(default_factory=itertools.count)
 
-    def fresh_index(self, dim) -> sp.Symbol:
-        k = sp.Symbol(f"_k{next(self.counter)}", integer=True)
-        self.ranges[k] = (sp.Integer(1), dim)
+    def fresh_index(self, dim, low=sp.Integer(1)) -> sp.Symbol:
+        k = internal.symbol("k", next(self.counter), integer=True)
+        self.ranges[k] = (low, dim)
         return k
 
 
@@ -147,8 +150,10 @@ class Translator:
             var, low, high = first.id, sp.Integer(1), self._range_of(term, first.id)
         else:
             raise NotSymbolic("the first argument of sum names the index")
-        k = sp.Symbol(f"_k{next(self.ctx.counter)}", integer=True)
-        self.ctx.ranges[k] = (low, high)
+        if not at_least(high - low + 1, self.ctx):
+            # SymPy's Sum over b < a - 1 is minus a sum (Karr), the claim's is 0
+            raise NotSymbolic(f"the range of the sum over {var} may be empty here")
+        k = self.ctx.fresh_index(high, low)
         body = self.child({var: k})(term)
         if isinstance(body, SVec):
             raise NotSymbolic("sums of vectors are not taken by the symbolic route")
@@ -248,6 +253,40 @@ def _known(rel, ctx: Context) -> Optional[bool]:
     return None
 
 
+def _bounds_of(s, ctx: Context) -> tuple:
+    if s in ctx.ranges:
+        return ctx.ranges[s]
+    return ctx.dim_bounds.get(s, (None, None))
+
+
+def at_least(expr, ctx: Context, need: int = 0) -> bool:
+    """expr >= need for every value of its integer symbols that the declared
+    ranges and dimension bounds allow.  expr must be linear with number
+    coefficients; each symbol is replaced by the end of its range that makes
+    expr smallest, a symbol no other symbol's range mentions first (an index
+    in 1..n before n), which keeps every step a true lower bound."""
+    e = sp.expand(expr)
+    for _ in range(4 * len(ctx.ranges) + len(ctx.dim_bounds) + 2):
+        if e.is_Integer:
+            return bool(e >= need)
+        syms = sorted(e.free_symbols, key=lambda x: x.name)
+        for s in syms:
+            others = [b for t in syms if t != s for b in _bounds_of(t, ctx) if b is not None]
+            if any(b.has(s) for b in others):
+                continue
+            coeff = sp.diff(e, s)
+            if not coeff.is_Integer or coeff == 0:
+                return False
+            end = _bounds_of(s, ctx)[0 if coeff > 0 else 1]
+            if end is None:
+                return False
+            e = sp.expand(e.xreplace({s: end}))
+            break
+        else:
+            return False
+    return False
+
+
 def _within(x, low, high, ctx: Context) -> bool:
     """x, an index expression, certainly lies in low..high."""
     if x.is_Integer and low.is_Integer and high.is_Integer:
@@ -327,10 +366,19 @@ def _normalise_sum(e: sp.Sum, ctx: Context):
             if _within(other, low, high, ctx):
                 total += outside * normalise(factor.xreplace({k: other}), ctx)
                 continue
-        level = 1 + max([int(s.name[2:]) for s in inside.atoms(sp.Symbol) if s.name.startswith("_s")] + [-1])
-        canon = sp.Symbol(f"_s{level}", integer=True)
+        level = 1 + max([_level(s) for s in inside.atoms(sp.Symbol)] + [-1])
+        canon = internal.symbol("s", level, integer=True)
         total += outside * sp.Sum(inside.xreplace({k: canon}), (canon, low, high))
     return total
+
+
+def _level(s: sp.Symbol) -> int:
+    """n for the canonical summation index `s#n`, else -1."""
+    return int(s.name[2:]) if s.name.startswith("s" + internal.MARK) else -1
+
+
+def _summation_index(s: sp.Symbol) -> bool:
+    return s.name.startswith(("s" + internal.MARK, "k" + internal.MARK))
 
 
 def _delta_on(inside, k):
@@ -351,7 +399,7 @@ def _delta_on(inside, k):
 
 def _index_cases(expr_syms: set, ctx: Context):
     """Every way the index symbols can coincide, as substitutions."""
-    syms = sorted((s for s in expr_syms if s in ctx.ranges and not s.name.startswith(("_s", "_k"))),
+    syms = sorted((s for s in expr_syms if s in ctx.ranges and not _summation_index(s)),
                   key=lambda s: s.name)
     for blocks in _partitions(syms):
         sub = {}
@@ -411,9 +459,12 @@ def _context(claim, dims_symbolic: bool) -> Context:
         if isinstance(v.sort, S.Int) and v.domain is None:
             if not dims_symbolic:
                 raise NotSymbolic("dimension variables are instantiated")
-            sym = sp.Symbol(v.name, integer=True, positive=True) if _at_least_one(v) else None
+            sym = user_symbol(v.name, integer=True, positive=True) if _at_least_one(v) else None
             if sym is None:
                 raise NotSymbolic(f"the dimension {v.name} needs a lower bound of at least 1")
+            op, k = v.bound[0], v.bound[1].value
+            low = sp.Integer(math.floor(k) + 1 if op == ">" else math.ceil(k))
+            ctx.dim_bounds[sym] = (low, low if op == "=" else None)
             ctx.dims[v.name] = sym
             ctx.env[v.name] = sym
     for v in claim.variables:
@@ -422,7 +473,7 @@ def _context(claim, dims_symbolic: bool) -> Context:
         if isinstance(v.sort, S.Int) and isinstance(v.domain, A.Range):
             low = Translator(ctx)(v.domain.low)
             high = Translator(ctx)(v.domain.high)
-            sym = sp.Symbol(v.name, integer=True)
+            sym = user_symbol(v.name, integer=True)
             ctx.ranges[sym] = (low, high)
             ctx.env[v.name] = sym
         elif isinstance(v.sort, S.Vec):
@@ -430,7 +481,7 @@ def _context(claim, dims_symbolic: bool) -> Context:
             base = sp.IndexedBase(v.name, real=True)
             ctx.env[v.name] = SVec(dim, lambda i, base=base: base[i])
         elif S.is_number(v.sort):
-            ctx.env[v.name] = sp.Symbol(v.name, real=True)
+            ctx.env[v.name] = user_symbol(v.name, real=True)
         else:
             raise NotSymbolic(f"{v.name} is {v.sort}, which the symbolic route does not take")
     return ctx
@@ -465,7 +516,8 @@ def _hypotheses(claim, tr: Translator, ctx: Context) -> None:
             d = normalise(a - b, ctx)
             sums = [s for s in d.atoms(sp.Sum)]
             for s in sums:
-                coeff = sp.diff(d.xreplace({s: sp.Symbol("_h")}), sp.Symbol("_h"))
+                h = sp.Dummy("h")
+                coeff = sp.diff(d.xreplace({s: h}), h)
                 if coeff.is_number and coeff != 0:
                     value = sp.expand(s - d / coeff)
                     if s not in value.atoms(sp.Sum):
@@ -487,7 +539,7 @@ def _goals(body, tr: Translator, ctx: Context) -> list:
             raise NotSymbolic("the symbolic route proves equations only")
         if isinstance(a, SVec) or isinstance(b, SVec):
             dim = a.dim if isinstance(a, SVec) else b.dim
-            e = sp.Symbol(f"e{next(ctx.counter)}", integer=True)
+            e = internal.symbol("e", next(ctx.counter), integer=True)
             ctx.ranges[e] = (sp.Integer(1), dim)
             av = a.entry(e) if isinstance(a, SVec) else a
             bv = b.entry(e) if isinstance(b, SVec) else b
