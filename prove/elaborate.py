@@ -121,10 +121,17 @@ def load_use(use: A.Use, path: str, ctx: ModuleContext, seen: Optional[set] = No
     if "\x00" in use.target:
         raise _err(use, "a file name cannot contain a NUL character", "a claims file name")
     if use.is_file:
-        target = (Path(path).parent / use.target).resolve()
+        # Only inside the folder of the file that uses it (symlinks resolved first), so a
+        # claim file cannot make the tool read, or echo a token of, anything else.
+        root = Path(path).parent.resolve()
+        where = "a .claims file in this file's folder or below it"
+        if Path(use.target).is_absolute() or Path(use.target).suffix != ".claims":
+            raise _err(use, f"`use` takes a relative path to a .claims file, not {use.target!r}", where)
+        target = (root / use.target).resolve()
+        if not target.is_relative_to(root):
+            raise _err(use, f"{use.target!r} is outside the folder of {Path(path).name}", where)
         if not target.is_file():
-            raise _err(use, f"cannot find the file {use.target!r} next to {Path(path).name}",
-                       "a claims file path relative to this file")
+            raise _err(use, f"cannot find the file {use.target!r} next to {Path(path).name}", where)
     else:
         target = (LEMMA_DIR / f"{use.target}.claims").resolve()
         if not target.is_file():
@@ -206,90 +213,135 @@ def elaborate(decl: A.ClaimDecl, path: str, ctx: ModuleContext) -> Claim:
     return _Elaborator(path, ctx).claim(replace(decl, body=body))
 
 
+LET_EXPANSION_LIMIT = 100_000  # nodes of a claim once its `let`s are written out
+
+
 def expand_lets(expr: A.Expr, lets: dict[str, A.Let], depth: int = 0) -> A.Expr:
+    """Write out the uses of `let` definitions in expr.
+
+    A name bound in the claim (quantifier, function binder, sum index, lambda
+    parameter, calc `where`) shadows a `let` of the same name: lexical scope.
+    Arguments are substituted without capture; a definition whose own free
+    names would be captured by a binder at its use is an error there, and so
+    is an expansion past LET_EXPANSION_LIMIT nodes (a chain of lets that
+    doubles at each level), found before the tree is ever written out.
+    """
     if not lets:
         return expr
-    if depth > 20:
-        raise _err(expr, "definitions nest too deeply (is a `let` defined through itself?)")
+    expander = _LetExpander(lets)
+    out = expander.expand(expr, frozenset())
+    if out is not expr and expander.binding.size(out) > LET_EXPANSION_LIMIT:
+        raise _err(expr, f"definition expands past {LET_EXPANSION_LIMIT} nodes (this claim with its "
+                         "definitions written out)", "fewer or smaller uses of definitions")
+    return out
 
-    def fn(node):
-        if isinstance(node, A.Call) and isinstance(node.func, A.Name) and node.func.id in lets:
-            let = lets[node.func.id]
+
+class _LetExpander:
+    def __init__(self, lets: dict[str, A.Let]):
+        self.lets = lets
+        self.binding = A.Binding()
+        self.bodies: dict[str, A.Expr] = {}  # let name -> its body with every let inside written out
+        self.open: list[str] = []  # definitions being expanded, to catch one defined through itself
+        self.produced = 0  # nodes written out so far: the budget counts every expansion
+
+    def body(self, name: str, site) -> A.Expr:
+        if name in self.bodies:
+            return self.bodies[name]
+        if name in self.open:
+            chain = " -> ".join(self.open[self.open.index(name):] + [name])
+            raise _err(site, f"`{name}` is defined through itself ({chain})", "definitions that end")
+        let = self.lets[name]
+        self.open.append(name)
+        try:
+            body = self.expand(let.body, frozenset(let.params or ()), site)
+        finally:
+            self.open.pop()
+        self._check_size(body, name, site)
+        self.bodies[name] = body
+        return body
+
+    def _check_size(self, tree, name: str, site) -> None:
+        self.produced += self.binding.size(tree)
+        if self.produced > LET_EXPANSION_LIMIT:
+            raise _err(site, f"definition expands past {LET_EXPANSION_LIMIT} nodes (`{name}` written out in full)",
+                       "definitions that do not double at each level")
+
+    def _hygiene(self, name: str, body: A.Expr, params, bound: frozenset, node) -> None:
+        captured = sorted((self.binding.free(body) - set(params)) & bound)
+        if captured:
+            v = captured[0]
+            raise _err(node, f"the definition of {name} uses {v!r}, which is bound here: inside it {v} is the "
+                             f"claim's free variable, not this one", f"another name for the variable bound as {v}")
+
+    def expand(self, node, bound: frozenset, site=None):
+        if not isinstance(node, A.Node):
+            return node
+        if not (self.binding.free(node) & (self.lets.keys() - bound)):
+            return node  # no definition is used here
+        at = site if site is not None else node
+        if isinstance(node, A.Name) and node.id in self.lets:
+            let = self.lets[node.id]
+            body = self.body(node.id, at)
+            self._hygiene(let.name, body, let.params or (), bound, node)
+            if let.params is None:
+                return body
+            return A.Lambda(let.params, body, span=node.span)  # a defined function used as a value
+        if isinstance(node, A.Call) and isinstance(node.func, A.Name) and node.func.id in self.lets \
+                and node.func.id not in bound:
+            let = self.lets[node.func.id]
             params = let.params or ()
             if len(node.args) != len(params):
                 raise _err(node, f"{let.name} takes {len(params)} argument(s), got {len(node.args)}",
                            f"{let.name}({', '.join(params)})")
-            mapping = dict(zip(params, node.args))
-            body = substitute(let.body, mapping)
-            return expand_lets(body, lets, depth + 1)
-        if isinstance(node, A.Name) and node.id in lets:
-            let = lets[node.id]
-            if let.params is None:
-                return expand_lets(let.body, lets, depth + 1)
-            # a defined function used as a value, as in `convex(sigmoid2)`
-            return A.Lambda(let.params, expand_lets(let.body, lets, depth + 1), span=node.span)
-        return None
-
-    def call_first(node):
-        # Calls are expanded before their head, so `sq(x)` is not first made a lambda.
-        if isinstance(node, A.Call) and isinstance(node.func, A.Name) and node.func.id in lets:
-            args = tuple(expand_lets(a, lets, depth) for a in node.args)
-            return fn(A.Call(node.func, args, span=node.span))
-        if isinstance(node, A.Node):
-            changes = {}
-            for f in fields(node):
-                if f.name == "span":
-                    continue
-                value = getattr(node, f.name)
-                if isinstance(value, A.Node):
-                    changes[f.name] = call_first(value)
-                elif isinstance(value, tuple) and any(isinstance(v, A.Node) for v in value):
-                    changes[f.name] = tuple(call_first(v) if isinstance(v, A.Node) else v for v in value)
-            node = replace(node, **changes) if changes else node
-            result = fn(node)
-            return node if result is None else result
-        return node
-
-    return call_first(expr)
+            args = tuple(self.expand(a, bound, site) for a in node.args)
+            body = self.body(let.name, at)
+            self._hygiene(let.name, body, params, bound, node)
+            out = self.binding.substitute(body, dict(zip(params, args)))
+            self._check_size(out, let.name, at)
+            return out
+        if A.sum_index(node) is not None:
+            first, rest = node.args[0], node.args[1:]
+            inner = bound | {A.sum_index(node)}
+            head = replace(first, domain=self.expand(first.domain, bound, site)) if isinstance(first, A.ArgBinder) \
+                else first
+            return replace(node, args=(head,) + tuple(self.expand(r, inner, site) for r in rest))
+        if isinstance(node, A.Quant):
+            binders = []
+            for b in node.binders:
+                domain, limit = self.expand(b.domain, bound, site), self.expand(b.bound, bound, site)
+                bound = bound | {b.name}
+                binders.append(replace(b, domain=domain, bound=limit, where=self.expand(b.where, bound, site)))
+            return replace(node, binders=tuple(binders), body=self.expand(node.body, bound, site))
+        if isinstance(node, A.Lambda):
+            return replace(node, body=self.expand(node.body, bound | set(node.params), site))
+        if isinstance(node, A.Calc):
+            first, steps = self.expand(node.first, bound, site), []
+            for step in node.steps:
+                steps.append(self.expand(step, bound, site))
+                if isinstance(step, A.CalcWhere):
+                    bound = bound | {step.name}
+            return replace(node, first=first, steps=tuple(steps))
+        if A._opaque(node):
+            return node
+        changes = {}
+        for f in fields(node):
+            if f.name == "span":
+                continue
+            value = getattr(node, f.name)
+            if isinstance(value, A.Node):
+                new = self.expand(value, bound, site)
+            elif isinstance(value, tuple) and any(isinstance(v, A.Node) for v in value):
+                new = tuple(self.expand(v, bound, site) if isinstance(v, A.Node) else v for v in value)
+            else:
+                continue
+            if new is not value:
+                changes[f.name] = new
+        return replace(node, **changes) if changes else node
 
 
 def substitute(expr: A.Expr, mapping: dict[str, A.Expr]) -> A.Expr:
-    """Replace free occurrences of names; bound names (quantifiers, sums, lambdas) shadow."""
-    if not mapping:
-        return expr
-    if isinstance(expr, A.Name):
-        return mapping.get(expr.id, expr)
-    if isinstance(expr, A.Quant):
-        inner = {k: v for k, v in mapping.items() if k not in {b.name for b in expr.binders}}
-        binders = tuple(replace(b, where=substitute(b.where, inner) if b.where else None,
-                                domain=substitute(b.domain, mapping) if b.domain is not None else None,
-                                bound=substitute(b.bound, mapping) if b.bound is not None else None)
-                        for b in expr.binders)
-        return replace(expr, binders=binders, body=substitute(expr.body, inner))
-    if isinstance(expr, A.Lambda):
-        inner = {k: v for k, v in mapping.items() if k not in expr.params}
-        return replace(expr, body=substitute(expr.body, inner))
-    if isinstance(expr, A.Call) and isinstance(expr.func, A.Name) and expr.func.id == "sum" and expr.args:
-        first = expr.args[0]
-        bound = first.id if isinstance(first, A.Name) and len(expr.args) == 2 else (
-            first.name if isinstance(first, A.ArgBinder) else None)
-        if bound:
-            inner = {k: v for k, v in mapping.items() if k != bound}
-            rest = tuple(substitute(a, inner) for a in expr.args[1:])
-            head = first if isinstance(first, A.Name) else substitute(first, mapping)
-            return replace(expr, args=(head,) + rest)
-    if not isinstance(expr, A.Node):
-        return expr
-    changes = {}
-    for f in fields(expr):
-        if f.name == "span":
-            continue
-        value = getattr(expr, f.name)
-        if isinstance(value, A.Node):
-            changes[f.name] = substitute(value, mapping)
-        elif isinstance(value, tuple) and any(isinstance(v, A.Node) for v in value):
-            changes[f.name] = tuple(substitute(v, mapping) if isinstance(v, A.Node) else v for v in value)
-    return replace(expr, **changes) if changes else expr
+    """Replace free occurrences of names, without capture (see `ast.Binding`)."""
+    return A.substitute(expr, mapping)
 
 
 def free_names(expr, bound: frozenset = frozenset()) -> list[str]:
@@ -357,6 +409,7 @@ class _Elaborator:
         self.uses_graphs = False
         self.uses_analysis = False
         self._ranges: dict[str, tuple] = {}  # index variable -> (low, high), for range checks
+        self._where_names: set[str] = set()
 
     # ------------------------------------------------------------ claims
     def claim(self, decl: A.ClaimDecl) -> Claim:
@@ -403,6 +456,7 @@ class _Elaborator:
         self._numeric_like(calc.first, first)
         for step in calc.steps:
             if isinstance(step, A.CalcWhere):
+                self._where_name(step, scope)
                 sort = self.sort(step.expr, scope)
                 scope = scope.child({step.name: sort})
                 self.sorts[step.name] = sort
@@ -413,6 +467,21 @@ class _Elaborator:
                 raise _err(step, f"`{step.rel}` compares numbers, not {sort}")
             for hint in step.hints:
                 self._hint(hint)
+
+    def _where_name(self, step: A.CalcWhere, scope: _Scope) -> None:
+        """An abbreviation names something new: rebinding a variable would turn
+        `where x = 2` into an assumption about x."""
+        name = step.name
+        if name in scope.sorts:
+            what = "an earlier `where`" if name in self._where_names else "this claim"
+            raise _err(_where_name_node(step), f"{name} is already bound (a variable of {what}); "
+                       "a `where` abbreviation must introduce a new name", f"a fresh name, as in `where {name}2 = ...`")
+        if name in self.ctx.lets:
+            raise _err(_where_name_node(step), f"{name} is already bound by `let {name}`; a `where` abbreviation "
+                       "must introduce a new name", f"a fresh name, as in `where {name}2 = ...`")
+        if name in BUILTINS or name in CONSTANTS:
+            raise _err(_where_name_node(step), f"{name!r} is a built-in name and cannot be bound", "another name")
+        self._where_names.add(name)
 
     def _hint(self, hint: A.Hint) -> None:
         if hint.kind == "by" and hint.name == "lemma":
@@ -615,6 +684,17 @@ class _Elaborator:
         return S.REAL
 
     def _sort_Lambda(self, e: A.Lambda, scope) -> S.Sort:
+        if not e.params:
+            bound = [n for n in free_names(e.body) if n in scope.sorts]
+            bound += sorted({n.func.id for n in A.walk(e.body) if isinstance(n, A.Call)
+                             and isinstance(n.func, A.Name) and n.func.id in scope.sorts} - set(bound))
+            if bound:
+                names = " and ".join(bound)
+                raise _err(e, f"a function is expected here, but {names} {'is' if len(bound) == 1 else 'are'} "
+                              f"bound by a quantifier, so this expression is one number, not a function of "
+                              f"{names}", "an expression in a free variable, as in `convex(t^3)`, or a function variable")
+            raise _err(e, "a function is expected here, but this expression has no variable: it is a constant",
+                       "an expression in a free variable, as in `convex(t^3)`, or a function variable")
         inner = scope.child({p: S.REAL for p in e.params})
         result = self.sort(e.body, inner)
         source = S.REAL if len(e.params) == 1 else S.Vec(len(e.params)) if e.params else S.REAL
@@ -1164,6 +1244,22 @@ def _pointwise_function_expr(first: A.Expr, params: tuple, fun_vars: dict):
         return None
 
     return rest, A.rebuild(first, apply)
+
+
+def _where_name_node(step: A.CalcWhere) -> A.Name:
+    """The name of `where NAME = EXPR`, at its own span when the parser gave
+    one, else estimated from the line's: after `where` and one space, or
+    before ` = ` when that is further right."""
+    if step.name_span.line:
+        return A.Name(step.name, span=step.name_span)
+    sp = step.span
+    column = sp.column + len("where ")
+    if step.expr.span.line == sp.line and step.expr.span.column > column + len(step.name):
+        # `where x = e`: the name ends before ` = `, which fixes it even with more spaces after `where`
+        column = max(column, step.expr.span.column - len(" = ") - len(step.name))
+    start = sp.start + (column - sp.column)
+    return A.Name(step.name, span=A.Span(sp.line, column, sp.line, column + len(step.name), start,
+                                         start + len(step.name)))
 
 
 def _is_variable(e: A.Expr) -> bool:
