@@ -3,6 +3,15 @@
 A file is parsed one statement at a time (`claim`, `let`, `use` start a
 statement at the beginning of a line), so a syntax error costs only the
 statement it is in: the others still parse and run.
+
+Claim text is untrusted, so every statement is parsed under limits: at most
+MAX_STATEMENT_CHARS characters (checked before lark runs) and at most
+MAX_DEPTH levels of nesting in its tree (checked while the tree is built).
+Lark's LALR parser and the tree-to-AST step are both iterative, so no input
+can exhaust Python's stack here; the depth limit protects the stages after
+this one (elaboration, the backends, pickling to a worker), which recurse
+over the tree. A statement past a limit is a positioned error like any
+syntax error.
 """
 
 from __future__ import annotations
@@ -13,13 +22,16 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Union
 
-from lark import Lark, Token, Transformer, v_args
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+from lark import Lark, Token, Tree
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from prove import ast as A
 from prove.errors import ClaimSyntaxError, ProveError
 
 _STATEMENT_START = re.compile(r"^[ \t]*(claim|let|use)\b", re.M)
+
+MAX_STATEMENT_CHARS = 20_000
+MAX_DEPTH = 100  # levels of the syntax tree (operators, calls, quantifiers; brackets alone add none)
 
 
 @lru_cache(maxsize=1)
@@ -67,16 +79,24 @@ def parse_tolerant(text: str, path: str = "<text>") -> tuple[A.Module, list[BadS
         # that lark's positions are positions in the file.
         padded = re.sub(r"[^\n]", " ", text[:begin]) + chunk
         try:
-            tree = _parser().parse(padded)
-            items.extend(_ToAst().transform(tree).children)
+            _check_length(chunk, text, begin)
+            items.extend(_to_ast(_parser().parse(padded)).children)
         except UnexpectedInput as exc:
             bad.append(BadStatement(_syntax_error(exc, padded), _claim_name(chunk), _expectation(chunk)))
-        except VisitError as exc:
-            if isinstance(exc.orig_exc, ProveError):
-                bad.append(BadStatement(exc.orig_exc, _claim_name(chunk), _expectation(chunk)))
-            else:
-                raise
+        except ProveError as exc:
+            bad.append(BadStatement(exc, _claim_name(chunk), _expectation(chunk)))
     return A.Module(path=path, text=text, items=tuple(items)), bad
+
+
+def _check_length(chunk: str, text: str, begin: int) -> None:
+    body = chunk.rstrip()
+    if len(body) <= MAX_STATEMENT_CHARS:
+        return
+    line = text.count("\n", 0, begin) + 1
+    column = begin - text.rfind("\n", 0, begin)
+    raise ClaimSyntaxError(f"statement too long: {len(body)} characters, at most {MAX_STATEMENT_CHARS}",
+                           A.Span(line, column, line, column + 1),
+                           "a shorter statement (split it into several claims or `let` definitions)")
 
 
 def parse_expression(text: str) -> A.Expr:
@@ -198,8 +218,43 @@ def _number(text: str) -> Fraction:
     return Fraction(text)  # exact: 0.25 is 1/4, never a float
 
 
-@v_args(meta=True)
-class _ToAst(Transformer):
+def _to_ast(tree: Tree):
+    """The lark tree to the AST, bottom up with an explicit stack (no recursion),
+    refusing an AST deeper than MAX_DEPTH (rules that pass their one child
+    through, like a pair of brackets, add no depth)."""
+    builder = _ToAst()
+    stack: list = [(tree, False)]
+    values: list = []
+    depths: list[int] = []
+    while stack:
+        node, expanded = stack.pop()
+        if not isinstance(node, Tree):
+            values.append(node)
+            depths.append(0)
+            continue
+        if not expanded:
+            stack.append((node, True))
+            stack.extend((child, False) for child in reversed(node.children))
+            continue
+        count = len(node.children)
+        children, below = values[len(values) - count:], depths[len(depths) - count:]
+        del values[len(values) - count:], depths[len(depths) - count:]
+        method = _ToAst.RULES.get(str(node.data))
+        value = method(builder, node.meta, children) if method else Tree(node.data, children, node.meta)
+        passed = next((d for c, d in zip(children, below) if c is value), None)
+        depth = passed if passed is not None else 1 + max(below, default=0)
+        if depth > MAX_DEPTH:
+            raise ClaimSyntaxError(f"expression nested too deeply: more than {MAX_DEPTH} levels of "
+                                   "operators, calls and brackets", _span(node.meta),
+                                   "a flatter expression (fewer terms in one chain, or split the claim)")
+        values.append(value)
+        depths.append(depth)
+    return values[0]
+
+
+class _ToAst:
+    """One method per grammar rule (or alias): `rule(meta, children)` -> AST node."""
+
     # statements --------------------------------------------------------
     def use(self, meta, children):
         (tok,) = children
@@ -400,5 +455,7 @@ class _ToAst(Transformer):
     def card(self, meta, c):
         return A.Card(c[0], span=_span(meta))
 
+
+_ToAst.RULES = {name: f for name, f in vars(_ToAst).items() if callable(f) and not name.startswith("_")}
 
 Item = Union[A.Use, A.Let, A.ClaimDecl]
