@@ -106,9 +106,9 @@ class ClaimsFile(pytest.File):
 
     def claim_source(self, task: "Task") -> str:
         """The claim as written, from its `claim` line to its last line."""
-        if task.claim is None:
+        if task.job is None:
             return ""
-        end = max(task.line, task.claim.decl.span.end_line)
+        end = max(task.line, task.job.decl.span.end_line)
         return "\n".join(self._lines[task.line - 1: end])
 
 

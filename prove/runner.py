@@ -1,9 +1,19 @@
-"""Files to results: parse, elaborate, then check each claim in a worker
-process under a hard time limit and a memory cap.
+"""Files to results: the parent reads and parses each file; each claim is
+elaborated and checked in a worker process under a hard time limit and a
+memory cap.
 
-A worker that overruns is killed and replaced, one that crashes is
-replaced; either way that claim is `unknown` with the reason and every other
-verdict of the run survives.
+- A file that cannot be read or decoded is one `error` result; a statement
+  that does not parse is one `error`; the run goes on with the rest.
+- The task sent to a worker carries only its claim, the `let`s the claim
+  reaches and the lemmas it cites, so the cost of a claim does not grow with
+  the size of its file.
+- A worker says when it is ready and when it starts a claim; the time limit
+  counts from that start, so worker start-up and queueing are not charged to
+  the claim, and `seconds` is the claim's own time measured in the worker.
+- A worker that overruns is killed and replaced, one that crashes is
+  replaced; either way that claim is `unknown` with the reason and every
+  other verdict of the run survives. An exception in the tool itself is
+  `unknown` marked `internal` (a bug to report, never as expected).
 """
 
 from __future__ import annotations
@@ -12,17 +22,22 @@ import multiprocessing as mp
 import os
 import signal
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields, replace
+from functools import cached_property
 from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Union
 
 from prove import ast as A
-from prove.elaborate import Claim, elaborate, module_context, without
+from prove.elaborate import Claim, ModuleContext, elaborate, module_context
 from prove.errors import ProveError, caret_block
 from prove.parser import parse_tolerant
 from prove.solver import Limits
 from prove.verdict import Outcome, Result, Verdict
+
+MAX_FILE_BYTES = 4_000_000
+START_GRACE = 60.0  # seconds a fresh worker may take to say it is ready, or to start a claim sent to it
+NESTED_TOO_DEEPLY = "expression nested too deeply for the checker (after expanding its `let` definitions)"
 
 
 class UsageError(Exception):
@@ -32,17 +47,52 @@ class UsageError(Exception):
 # ------------------------------------------------------------------ loading
 
 
-@dataclass
+@dataclass(frozen=True)
+class Job:
+    """What a worker needs for one claim: its declaration, the `let`s it
+    reaches and the lemmas it cites; never the rest of its file."""
+
+    decl: A.ClaimDecl
+    path: str
+    lets: tuple[A.Let, ...] = ()
+    lemmas: tuple[tuple[str, tuple[A.ClaimDecl, str]], ...] = ()
+
+    def elaborate(self) -> Claim:
+        ctx = ModuleContext({let.name: let for let in self.lets}, dict(self.lemmas))
+        return elaborate(self.decl, self.path, ctx)
+
+
+@dataclass(frozen=True, eq=False)
 class Task:
-    """One claim of a file, ready to run or already decided (an error)."""
+    """One claim of a file to run, or a statement already decided (an error)."""
 
     path: str
     name: str
     line: int
     expected: str
     source: str
-    claim: Optional[Claim] = None
-    result: Optional[Result] = None
+    job: Optional[Job] = None
+    decided: Optional[Result] = None
+    text: str = field(default="", repr=False)  # the file's text, for the caret under an error
+
+    @property
+    def claim(self) -> Optional[Claim]:
+        """The elaborated claim (elaborated in this process on first use); None for an error."""
+        return self._elaborated[0]
+
+    @property
+    def result(self) -> Optional[Result]:
+        """The error this task is known to end in before any worker runs it, else None."""
+        return self.decided if self.job is None else self._elaborated[1]
+
+    @cached_property
+    def _elaborated(self) -> tuple[Optional[Claim], Optional[Result]]:
+        if self.job is None:
+            return None, self.decided
+        answer = _elaborate(self.job)
+        if isinstance(answer, Claim):
+            return answer, None
+        return None, _result(self, answer, 0.0)
 
 
 def collect(paths: Iterable[Union[str, Path]]) -> list[Path]:
@@ -60,41 +110,163 @@ def collect(paths: Iterable[Union[str, Path]]) -> list[Path]:
     return files
 
 
+def _error_task(path: str, text: str, err: ProveError, name: str, expected: str = "proved") -> Task:
+    source = caret_block(text, err.span)
+    result = Result(name=name or "(statement)", verdict=Verdict.ERROR, expected=expected,
+                    reason=err.describe(), method="", line=err.span.line, column=err.span.column,
+                    file=path, source=source)
+    return Task(path, result.name, err.span.line, expected, source, decided=result, text=text)
+
+
+def _file_task(path: str, reason: str, line: int = 1, column: int = 1, internal: bool = False) -> Task:
+    """The one result of a file that cannot be read or parsed at all."""
+    verdict = Verdict.UNKNOWN if internal else Verdict.ERROR
+    result = Result(name="(file)", verdict=verdict, reason=reason, line=line, column=column, file=path,
+                    internal=internal)
+    return Task(path, result.name, line, "proved", "", decided=result)
+
+
 def tasks_for_text(text: str, path: str) -> list[Task]:
+    """Parse a file's text into tasks; never raises for anything the text says."""
+    try:
+        return _tasks(text, path)
+    except RecursionError:
+        return [_file_task(path, "the file is nested too deeply to read")]
+    except Exception as exc:  # a bug of the parser must cost this file only
+        from prove.verdict import INTERNAL_ERROR
+        return [_file_task(path, f"{INTERNAL_ERROR}: reading the file failed: {type(exc).__name__}: {exc}",
+                           internal=True)]
+
+
+def _tasks(text: str, path: str) -> list[Task]:
     module, bad = parse_tolerant(text, path)
     lines = text.splitlines()
     tasks: list[Task] = []
-
-    def error_task(err: ProveError, name: str, expected: str = "proved") -> Task:
-        source = caret_block(text, err.span)
-        result = Result(name=name or "(statement)", verdict=Verdict.ERROR, expected=expected,
-                        reason=err.describe(), method="", line=err.span.line, column=err.span.column,
-                        file=path, source=source)
-        return Task(path, result.name, err.span.line, expected, source, result=result)
-
     for b in bad:
-        tasks.append(error_task(b.error, b.name, b.expect or "proved"))
+        tasks.append(_error_task(path, text, b.error, b.name, b.expect or "proved"))
     ctx, failed = module_context(module, path)
     for use, err in failed:
-        tasks.append(error_task(err, f"use {use.target}"))
+        tasks.append(_error_task(path, text, err, f"use {use.target}"))
     for item in module.items:
         if not isinstance(item, A.ClaimDecl):
             continue
-        expected = item.expect or "proved"
         line = item.span.line
         source = lines[line - 1].strip() if 0 < line <= len(lines) else ""
-        local = without(ctx, item.name)
-        try:
-            claim = elaborate(item, path, local)
-        except ProveError as err:
-            tasks.append(error_task(err, item.name, expected))
-            continue
-        tasks.append(Task(path, item.name, line, expected, source, claim=claim))
+        tasks.append(Task(path, item.name, line, item.expect or "proved", source, job=_job(item, path, ctx),
+                          text=text))
     tasks.sort(key=lambda t: t.line)
     return tasks
 
 
+def tasks_for_file(path: Union[str, Path]) -> list[Task]:
+    """Read and parse one claim file; unreadable, too large or not UTF-8 is one `error` task."""
+    shown = str(path)
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_FILE_BYTES:
+            return [_file_task(shown, f"the file is too large to check ({size} bytes, at most {MAX_FILE_BYTES})")]
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return [_file_task(shown, f"cannot read the file: {exc.strerror or exc}")]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start].decode("utf-8", errors="replace")
+        line = before.count("\n") + 1
+        column = len(before) - (before.rfind("\n") + 1) + 1
+        return [_file_task(shown, f"not a UTF-8 text file (byte 0x{data[exc.start]:02x} cannot be decoded); "
+                                  "expected a claims file saved as UTF-8 text", line, column)]
+    if "\x00" in text:
+        at = text.index("\x00")
+        line = text.count("\n", 0, at) + 1
+        return [_file_task(shown, "not a text file (it contains a NUL byte); expected a claims file",
+                           line, at - (text.rfind("\n", 0, at) + 1) + 1)]
+    return tasks_for_text(text, shown)
+
+
+def _job(decl: A.ClaimDecl, path: str, ctx: ModuleContext) -> Job:
+    """The claim with only the `let`s it reaches and the lemmas it cites."""
+    lets: dict[str, A.Let] = {}
+    cited: list[str] = []
+    todo = [decl]
+    while todo:
+        names, hints = _names_and_citations(todo.pop())
+        cited.extend(hints)
+        for name in names:
+            if name in ctx.lets and name not in lets:
+                lets[name] = ctx.lets[name]
+                todo.append(lets[name])
+    lemmas = {n: ctx.lemmas[n] for n in cited if n in ctx.lemmas and n != decl.name}
+    if len(lemmas) < len(set(cited)):
+        # A citation that names no lemma in scope: the error lists the ones that are.
+        lemmas = {n: v for n, v in ctx.lemmas.items() if n != decl.name}
+    ordered = tuple(let for name, let in ctx.lets.items() if name in lets)
+    return Job(decl, path, ordered, tuple(lemmas.items()))
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _names_and_citations(root: A.Node) -> tuple[set[str], list[str]]:
+    """Every name written in a tree, and the lemmas its `by lemma NAME` hints cite (no recursion)."""
+    names: set[str] = set()
+    cited: list[str] = []
+    stack: list = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, A.Name):
+            names.add(node.id)
+        elif isinstance(node, A.Hint) and node.kind == "by" and node.name == "lemma" and node.arg:
+            cited.append(node.arg)
+        kind = type(node)
+        if kind not in _FIELDS:
+            _FIELDS[kind] = tuple(f.name for f in fields(node) if f.name not in ("span", "name_span"))
+        for name in _FIELDS[kind]:
+            value = getattr(node, name)
+            if isinstance(value, A.Node):
+                stack.append(value)
+            elif isinstance(value, tuple):
+                stack.extend(v for v in value if isinstance(v, A.Node))
+    return names, cited
+
+
 # ------------------------------------------------------------------ workers
+
+
+@dataclass(frozen=True)
+class _Failed:
+    """A claim that turned out malformed in the worker (elaboration), at a span."""
+
+    message: str
+    span: A.Span
+
+
+def _elaborate(job: Job) -> Union[Claim, _Failed]:
+    try:
+        return job.elaborate()
+    except ProveError as err:
+        return _Failed(err.describe(), err.span)
+    except RecursionError:
+        return _Failed(NESTED_TOO_DEEPLY, job.decl.span)
+
+
+def _run_job(job: Job, limits: Limits, memory_mb: int) -> Union[Outcome, _Failed]:
+    from prove.solver import check
+
+    start = time.perf_counter()
+    try:
+        claim = _elaborate(job)
+        if isinstance(claim, _Failed):
+            return claim
+        # The limit counts from the start of the claim: the backend gets what elaboration left.
+        left = max(0.05, limits.timeout - (time.perf_counter() - start))
+        return check(claim, replace(limits, timeout=left))
+    except MemoryError:
+        return Outcome.unknown(f"the memory limit of {memory_mb} MB was exceeded")
+    except RecursionError:
+        return Outcome.unknown("the expression is nested too deeply for the checker")
+    except Exception as exc:  # a bug of the tool must cost this claim only
+        return Outcome.internal_error(f"the checker failed: {type(exc).__name__}: {exc}")
 
 
 def _worker(conn, memory_mb: int) -> None:
@@ -105,38 +277,57 @@ def _worker(conn, memory_mb: int) -> None:
     except (ImportError, ValueError, OSError):
         pass
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from prove.solver import check
-
+    conn.send(("ready",))
     while True:
         try:
-            job = conn.recv()
+            message = conn.recv()
         except (EOFError, OSError):
             return
-        if job is None:
+        if message is None:
             return
-        index, claim, limits = job
+        index, job, limits = message
+        conn.send(("started", index))
         start = time.perf_counter()
+        answer = _run_job(job, limits, memory_mb)
         try:
-            outcome = check(claim, limits)
-        except MemoryError:
-            outcome = Outcome.unknown(f"the memory limit of {memory_mb} MB was exceeded")
-        except RecursionError:
-            outcome = Outcome.unknown("the expression is nested too deeply for the checker")
-        except Exception as exc:  # a backend bug must not lose the run
-            outcome = Outcome.unknown(f"the checker failed: {type(exc).__name__}: {exc}")
-        try:
-            conn.send((index, outcome, time.perf_counter() - start))
+            conn.send(("done", index, answer, time.perf_counter() - start))
         except Exception as exc:
-            conn.send((index, Outcome.unknown(f"the result could not be returned: {exc}"),
+            conn.send(("done", index, Outcome.internal_error(f"the result could not be returned: {exc}"),
                        time.perf_counter() - start))
+
+
+def _import_backends() -> None:
+    """Load SymPy, Z3 and every backend once, before workers fork, so that no
+    claim pays for imports in its time limit or its `seconds`."""
+    import importlib
+
+    from prove.solver import BACKENDS
+
+    for name in BACKENDS.values():
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass  # dispatch says `unknown: no backend` for that family
 
 
 @dataclass
 class _Slot:
     process: mp.Process
     conn: object
+    spawned: float
+    ready: bool = False
     job: Optional[int] = None
-    started: float = 0.0
+    sent: float = 0.0
+    started: Optional[float] = None  # when the worker said it started the job
+
+    def deadline(self, timeout: float) -> float:
+        if not self.ready:
+            return self.spawned + START_GRACE
+        if self.job is None:
+            return float("inf")
+        if self.started is None:
+            return self.sent + START_GRACE
+        return self.started + timeout
 
 
 class Pool:
@@ -150,17 +341,17 @@ class Pool:
         except ValueError:
             self.ctx = mp.get_context("spawn")
         self.slots: list[_Slot] = []
+        self.failed_starts = 0
 
     def _spawn(self) -> _Slot:
         parent, child = self.ctx.Pipe()
         proc = self.ctx.Process(target=_worker, args=(child, self.limits.memory_mb), daemon=True)
         proc.start()
         child.close()
-        return _Slot(proc, parent)
+        return _Slot(proc, parent, time.perf_counter())
 
     def __enter__(self):
-        # Warm the workers: they fork with SymPy already imported.
-        import sympy  # noqa: F401
+        _import_backends()
         self.slots = [self._spawn() for _ in range(self.size)]
         return self
 
@@ -174,6 +365,7 @@ class Pool:
             slot.process.join(timeout=0.5)
             if slot.process.is_alive():
                 slot.process.kill()
+                slot.process.join(timeout=1)
         return False
 
     def _replace(self, slot: _Slot) -> None:
@@ -185,51 +377,75 @@ class Pool:
         except Exception:
             pass
         fresh = self._spawn()
-        slot.process, slot.conn, slot.job = fresh.process, fresh.conn, None
+        slot.process, slot.conn, slot.spawned = fresh.process, fresh.conn, fresh.spawned
+        slot.ready, slot.job, slot.started = False, None, None
 
-    def run(self, claims: list[Claim], done: Callable[[int, Outcome, float], None]) -> None:
-        pending = list(range(len(claims)))
+    def run(self, jobs: list[Job], done: Callable[[int, Union[Outcome, _Failed], float], None]) -> None:
+        """Run every job; `done(index, answer, seconds)` is called once per job, in finishing order."""
+        pending = list(range(len(jobs)))
         pending.reverse()
-        active = 0
         timeout = self.limits.timeout
-        while pending or active:
+        self._done = done
+        while pending or any(s.job is not None for s in self.slots):
             for slot in self.slots:
-                if slot.job is None and pending:
+                if slot.ready and slot.job is None and pending:
                     index = pending.pop()
-                    slot.conn.send((index, claims[index], self.limits))
-                    slot.job, slot.started = index, time.perf_counter()
-                    active += 1
-            busy = [s for s in self.slots if s.job is not None]
+                    slot.conn.send((index, jobs[index], self.limits))
+                    slot.job, slot.sent, slot.started = index, time.perf_counter(), None
             now = time.perf_counter()
-            wait_for = max(0.0, min(s.started + timeout for s in busy) - now)
-            ready = wait([s.conn for s in busy] + [s.process.sentinel for s in busy], timeout=wait_for + 0.01)
+            wait_for = max(0.0, min(s.deadline(timeout) for s in self.slots) - now)
+            ready = wait([s.conn for s in self.slots] + [s.process.sentinel for s in self.slots],
+                         timeout=min(wait_for, START_GRACE) + 0.01)
             now = time.perf_counter()
-            for slot in busy:
+            for slot in self.slots:
                 if slot.conn in ready:
                     try:
-                        index, outcome, seconds = slot.conn.recv()
+                        while slot.conn.poll():
+                            message = slot.conn.recv()
+                            if message[0] == "ready":
+                                slot.ready, self.failed_starts = True, 0
+                            elif message[0] == "started" and message[1] == slot.job:
+                                slot.started = time.perf_counter()
+                            elif message[0] == "done" and message[1] == slot.job:
+                                index, slot.job, slot.started = slot.job, None, None
+                                done(index, message[2], message[3])
                     except (EOFError, OSError):
-                        index, outcome, seconds = slot.job, self._died(slot), now - slot.started
-                        self._replace(slot)
-                        done(index, outcome, seconds)
-                        active -= 1
+                        self._lost(slot, now)
                         continue
-                    slot.job = None
-                    active -= 1
-                    done(index, outcome, seconds)
-                elif slot.process.sentinel in ready and not slot.process.is_alive():
-                    index = slot.job
-                    outcome = self._died(slot)
-                    self._replace(slot)
-                    active -= 1
-                    done(index, outcome, now - slot.started)
-                elif now - slot.started >= timeout:
-                    index = slot.job
-                    self._replace(slot)
-                    active -= 1
-                    done(index, Outcome.unknown(
-                        f"time limit of {timeout:g} s exceeded; raise it with --timeout, or split the claim"),
-                        now - slot.started)
+                if slot.process.sentinel in ready and not slot.process.is_alive() and not slot.conn.poll():
+                    self._lost(slot, now)
+                elif now >= slot.deadline(timeout):
+                    self._overran(slot, now, timeout)
+            if self.failed_starts > 3 * self.size:
+                while pending:
+                    done(pending.pop(), Outcome.internal_error("the checker processes could not start"), 0.0)
+
+    def _lost(self, slot: _Slot, now: float) -> None:
+        """The worker died: its claim (if any) is unknown, and a fresh worker replaces it."""
+        if slot.job is None:
+            self.failed_starts += 0 if slot.ready else 1
+            self._replace(slot)
+            return
+        outcome, seconds = self._died(slot), now - (slot.started or slot.sent)
+        index = slot.job
+        self._replace(slot)
+        self._done(index, outcome, seconds)
+
+    def _overran(self, slot: _Slot, now: float, timeout: float) -> None:
+        index, started = slot.job, slot.started
+        self._replace(slot)
+        if index is None:
+            self.failed_starts += 1
+            return
+        if started is None:
+            outcome = Outcome.unknown(f"the checker process did not start the claim within {START_GRACE:g} s; "
+                                      "the machine may be overloaded (try fewer --jobs)")
+            seconds = 0.0
+        else:
+            outcome = Outcome.unknown(
+                f"time limit of {timeout:g} s exceeded; raise it with --timeout, or split the claim")
+            seconds = now - started
+        self._done(index, outcome, seconds)
 
     def _died(self, slot: _Slot) -> Outcome:
         code = slot.process.exitcode
@@ -240,17 +456,40 @@ class Pool:
                 what = f"signal {-code}"
             return Outcome.unknown(f"the checker process died ({what}), perhaps out of memory "
                                    f"(cap {self.limits.memory_mb} MB)")
-        return Outcome.unknown(f"the checker process exited unexpectedly (code {code})")
+        return Outcome.internal_error(f"the checker process exited unexpectedly (code {code})")
 
 
 # --------------------------------------------------------------------- runs
 
 
+def _result(task: Task, answer: Union[Outcome, _Failed], seconds: float) -> Result:
+    if isinstance(answer, _Failed):
+        span = answer.span
+        line = span.line or task.line
+        return Result(name=task.name, verdict=Verdict.ERROR, expected=task.expected, reason=answer.message,
+                      line=line, column=span.column, seconds=seconds, file=task.path,
+                      source=caret_block(task.text, span) if span.line else task.source)
+    return Result(name=task.name, verdict=answer.verdict, expected=task.expected, witness=answer.witness,
+                  bound=answer.bound, reason=answer.reason, method=answer.method, line=task.line,
+                  seconds=seconds, file=task.path, source=task.source, steps=answer.steps,
+                  internal=answer.internal)
+
+
+def _known(task: Task) -> Optional[Result]:
+    """The result of a task decided without a worker: an error, or an elaboration
+    error found because someone asked for `task.claim` in this process."""
+    if task.job is None:
+        return task.decided
+    if "_elaborated" in task.__dict__:
+        return task.__dict__["_elaborated"][1]
+    return None
+
+
 def run_tasks(tasks: list[Task], limits: Limits = Limits(), jobs: int = 1,
               on_result: Optional[Callable[[Result], None]] = None) -> list[Result]:
     """Check every task; results come back in task order (on_result streams them in order)."""
-    results: list[Optional[Result]] = [t.result for t in tasks]
-    runnable = [i for i, t in enumerate(tasks) if t.claim is not None]
+    results: list[Optional[Result]] = [_known(t) for t in tasks]
+    runnable = [i for i, r in enumerate(results) if r is None]
     emitted = 0
 
     def flush():
@@ -260,18 +499,14 @@ def run_tasks(tasks: list[Task], limits: Limits = Limits(), jobs: int = 1,
                 on_result(results[emitted])
             emitted += 1
 
-    def done(k: int, outcome: Outcome, seconds: float) -> None:
-        t = tasks[runnable[k]]
-        results[runnable[k]] = Result(
-            name=t.name, verdict=outcome.verdict, expected=t.expected, witness=outcome.witness,
-            bound=outcome.bound, reason=outcome.reason, method=outcome.method, line=t.line,
-            seconds=seconds, file=t.path, source=t.source, steps=outcome.steps)
+    def done(k: int, answer: Union[Outcome, _Failed], seconds: float) -> None:
+        results[runnable[k]] = _result(tasks[runnable[k]], answer, seconds)
         flush()
 
     flush()
     if runnable:
         with Pool(min(jobs, len(runnable)), limits) as pool:
-            pool.run([tasks[i].claim for i in runnable], done)
+            pool.run([tasks[i].job for i in runnable], done)
     flush()
     return [r for r in results if r is not None]
 
@@ -283,13 +518,13 @@ def check_text(text: str, path: str = "<text>", limits: Limits = Limits(), jobs:
 
 def check_paths(paths, limits: Limits = Limits(), jobs: int = 1, on_result=None,
                 on_start=None) -> list[Result]:
+    """Check every claim under `paths`; UsageError when a path is missing or holds no claim."""
+    paths = list(paths)
     tasks: list[Task] = []
     for f in collect(paths):
-        try:
-            text = f.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"cannot read {f}: {exc}")
-        tasks.extend(tasks_for_text(text, str(f)))
+        tasks.extend(tasks_for_file(f))
+    if not tasks:
+        raise UsageError("no claims found under " + ", ".join(str(p) for p in paths))
     if on_start:
         on_start(tasks)
     return run_tasks(tasks, limits, jobs, on_result)

@@ -44,10 +44,19 @@ class Outcome:
     bound: Optional[str] = None
     reason: Optional[str] = None
     steps: tuple[Step, ...] = ()
+    internal: bool = False  # the tool itself failed (a bug to report), not the claim or a limit
 
     @staticmethod
     def unknown(reason: str, method: str = "") -> "Outcome":
         return Outcome(Verdict.UNKNOWN, method=method, reason=reason)
+
+    @staticmethod
+    def internal_error(what: str) -> "Outcome":
+        """`unknown` because the tool failed: never as expected, whatever the claim expects."""
+        return Outcome(Verdict.UNKNOWN, reason=f"{INTERNAL_ERROR}: {what}", internal=True)
+
+
+INTERNAL_ERROR = "internal error, please report"
 
 
 @dataclass(frozen=True)
@@ -67,17 +76,19 @@ class Result:
     column: int = 0
     source: str = ""  # the claim's first source line, or the caret block of an error
     steps: tuple[Step, ...] = field(default=())
+    internal: bool = False  # `unknown` because the tool failed; never as expected
 
     @property
     def as_expected(self) -> bool:
-        return meets(self.verdict, self.expected)
+        return not self.internal and meets(self.verdict, self.expected)
 
     def to_json(self) -> dict:
         data = {
             "file": self.file, "line": self.line, "name": self.name, "verdict": self.verdict.value,
             "expected": self.expected, "as_expected": self.as_expected, "method": self.method,
             "bound": self.bound, "witness": self.witness, "reason": self.reason,
-            "seconds": round(self.seconds, 4),
+            "seconds": round(self.seconds, 4), "column": self.column, "source": self.source,
+            "internal": self.internal,
         }
         if self.steps:
             data["steps"] = [s.to_json() for s in self.steps]
