@@ -15,6 +15,13 @@ and abstract ones (`g: R -> R`).
   the predicates, confirms it.
 - Abstract functions (analysis_abstract): a Z3 proof from instances of the
   definitions at hint terms; refutations by a polynomial instance.
+
+A family is written around its point so that its unknowns are the Taylor
+coefficients there; the centre is a constant of its own that becomes the
+point only after every derivative in the claim is taken (Family), so
+`diff(g(w0), w0)` differentiates one fixed polynomial.  Every symbol and Z3
+constant made here is a Dummy or carries a name no claim can spell, so a
+user's `g_c1` or `p_1` is never a coefficient or a coordinate.
 """
 
 from __future__ import annotations

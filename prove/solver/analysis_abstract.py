@@ -19,7 +19,7 @@ Derivatives of an abstract function are not encoded (they need limits).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from typing import Callable
 
 import z3
 
@@ -34,7 +34,7 @@ def _abs(x):
     return z3.If(x >= 0, x, -x)
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Universal:
     """`forall y: body(y)` asserted under literal `flag`."""
 
@@ -42,7 +42,7 @@ class _Universal:
     body: Callable
 
 
-@dataclass
+@dataclass(frozen=True)
 class _LocalRadius:
     """A local extremum asserted at p with radius gam, for the convexity hint."""
 

@@ -23,9 +23,8 @@ model is a counterexample (and is still re-checked exactly elsewhere).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
-from itertools import combinations
 from typing import Optional
 
 import sympy as sp
@@ -106,7 +105,7 @@ def settled(v, subs: dict):
 # ------------------------------------------------------------ literals
 
 
-@dataclass
+@dataclass(frozen=True)
 class Lit:
     """An atom's four encodings: (positive | negated) x (over | under)."""
 
