@@ -13,14 +13,16 @@ from prove.solver import abstract
 from prove.solver.exact import rewrites_to_zero
 from prove.solver.instances import (
     MATRIX_DIMS, MAX_INSTANCES, SEARCH_POINTS, SYMBOLIC_DIMS, Goal, Instance, apply_solved, cross_check,
-    describe_instance, instance_goals, instances, int_value, make_instance, refutation, search,
+    describe_instance, enumerate_sizes, instance_goals, instances, int_value, make_instance, refutation, search,
 )
 from prove.solver.sympy_translate import Untranslatable
 from prove.verdict import Outcome, Verdict
 
 def dim_range(claim: Claim) -> range:
-    """n = 1..8 for vector lengths; 1..4 once a dimension sizes a matrix
-    (a 4x4 matrix is already 16 unknowns, and every pair of sizes is tried)."""
+    """Eight sizes for vector lengths (n = 1..8 for n >= 1); four once a
+    dimension sizes a matrix (a 4x4 matrix is already 16 unknowns, and every
+    pair of sizes is tried).  Only the count matters: each size variable
+    starts at its least allowed value (`instances.enumerate_sizes`)."""
     def mats(s):
         if isinstance(s, S.Fun):
             return mats(s.source) + mats(s.target)
@@ -40,12 +42,9 @@ def check_instances(claim: Claim, dims: range) -> Outcome:
 
 
 def _check_instances(claim: Claim, dim_range: range) -> Outcome:
-    dims = [v for v in claim.variables if isinstance(v.sort, S.Int) and v.domain is None]
-    bound = None
-    if dims:
-        names = ", ".join(v.name for v in dims)
-        bound = f"{names} = {dim_range.start}..{dim_range.stop - 1}"
-    cases = list(instances(claim, dim_range))
+    sizes = enumerate_sizes(claim, dim_range)
+    bound = None if sizes.complete else sizes.bound()  # built from the instances enumerated
+    cases = [make_instance(claim, values) for values in sizes.values]
     if not cases:
         return Outcome.unknown("no instance of the claim's variables satisfies its bounds", method="sympy")
     if len(cases) > MAX_INSTANCES:
@@ -80,6 +79,8 @@ def _check_instances(claim: Claim, dim_range: range) -> Outcome:
                       "independent atoms), cross-checked with concrete functions at exact points")
         if bound:
             return Outcome(Verdict.VERIFIED, method=method, bound=bound)
+        if sizes.names:
+            method += f"; every {sizes.bound()} checked"
         return Outcome(Verdict.PROVED, method=method)
 
     for inst, g in open_goals:

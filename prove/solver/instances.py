@@ -6,8 +6,10 @@ the claim language and their independent re-check."""
 from __future__ import annotations
 
 import itertools
+import math
 import random
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Optional
 
 import sympy as sp
@@ -51,30 +53,141 @@ class Instance:
     vacuous: bool = False  # an index hypothesis (i != j) fails in this instance
 
 
-def instances(claim: Claim, dims: range = SYMBOLIC_DIMS):
-    """Concrete values for dimension and index variables, with the symbols
-    that stand for the real unknowns."""
+@dataclass(frozen=True)
+class Sizes:
+    """The values given to a claim's integer variables, and what they cover.
+
+    A size variable (`n >= 1`, `k in Z`) takes the first `len(dims)` values
+    its bounds allow, from its least allowed value (1 for a dimension, the
+    stated lower bound otherwise); `complete` when that is every value the
+    claim allows, so that checking each instance proves the claim."""
+
+    values: tuple  # one dict name -> int per instance
+    complete: bool
+    names: tuple  # the size variables, in the claim's order
+
+    def bound(self) -> Optional[str]:
+        """What was enumerated, in words (`n = 5..12`); None without size variables."""
+        if not self.names:
+            return None
+        shown = [_spans(sorted({v[n] for v in self.values if n in v})) for n in self.names]
+        if len(set(shown)) == 1:
+            return f"{', '.join(self.names)} = {shown[0]}"
+        return "; ".join(f"{n} = {t}" for n, t in zip(self.names, shown))
+
+
+def _spans(values: list) -> str:
+    """[1, 2, 4, 5, 6] -> "1, 2, 4..6" (runs of three or more as a..b)."""
+    runs: list = []
+    for n in values:
+        if runs and runs[-1][1] == n - 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    parts = []
+    for a, b in runs:
+        parts.extend([str(a), str(b)] if b == a + 1 else [str(a) if a == b else f"{a}..{b}"])
+    return ", ".join(parts) or "none"
+
+
+def size_variables(claim: Claim) -> list:
+    """Integer variables with no finite range of their own: `n >= 1`, `k in Z`."""
+    return [v for v in claim.variables if isinstance(v.sort, S.Int) and not isinstance(v.domain, A.Range)]
+
+
+def _dimension_names(claim: Claim) -> set:
+    def dims(s):
+        if isinstance(s, S.Vec):
+            return [s.dim]
+        if isinstance(s, S.Mat):
+            return [s.rows, s.cols]
+        if isinstance(s, S.Fun):
+            return dims(s.source) + dims(s.target)
+        return []
+    return {d for v in claim.variables for d in dims(v.sort) if isinstance(d, str)}
+
+
+def _limits(v, claim: Claim, values: dict, dimension: bool) -> tuple:
+    """(low, high, excluded) for a size variable, given the values before it:
+    its binder's bound, and hypotheses comparing it with a number."""
+    facts = [(v.bound[0], _exact(v.bound[1], values))] if v.bound is not None else []
+    for h in claim.hypotheses:
+        for c in (h.operands if isinstance(h, A.And) else (h,)):
+            if not isinstance(c, A.Compare):
+                continue
+            for op, a, b in zip(c.ops, c.operands, c.operands[1:]):
+                if isinstance(b, A.Name) and b.id == v.name:
+                    a, b, op = b, a, {"<": ">", "<=": ">=", ">": "<", ">=": "<="}.get(op, op)
+                if isinstance(a, A.Name) and a.id == v.name:
+                    try:
+                        facts.append((op, _exact(b, values)))
+                    except (Untranslatable, KeyError):
+                        continue  # not a number yet: the hypothesis is checked in each instance
+    low, high, excluded = (1 if dimension else None), None, set()
+    for op, k in facts:
+        if op in (">=", ">", "="):
+            lo = math.floor(k) + 1 if op == ">" else math.ceil(k)
+            low = lo if low is None else max(low, lo)
+        if op in ("<=", "<", "="):
+            hi = math.ceil(k) - 1 if op == "<" else math.floor(k)
+            high = hi if high is None else min(high, hi)
+        if op == "!=" and k == int(k):
+            excluded.add(int(k))
+    return low, high, excluded
+
+
+def _exact(expr: A.Expr, values: dict) -> Fraction:
+    if isinstance(expr, A.Num):
+        return Fraction(expr.value)
+    if isinstance(expr, A.Neg) and isinstance(expr.operand, A.Num):
+        return -Fraction(expr.operand.value)
+    return Fraction(int_value(expr, values))
+
+
+def enumerate_sizes(claim: Claim, dims: range = SYMBOLIC_DIMS) -> Sizes:
+    """Values for the integer variables: every index of a range, `len(dims)`
+    values of each size variable (see `Sizes`)."""
     int_vars = [v for v in claim.variables if isinstance(v.sort, S.Int)]
+    dimensions = _dimension_names(claim)
+    count = len(dims)
+    out: list = []
+    complete = True
 
     def extend(i, values):
+        nonlocal complete
         if i == len(int_vars):
-            yield dict(values)
+            out.append(dict(values))
             return
         v = int_vars[i]
-        if v.domain is None:
-            options = [n for n in dims if _satisfies_bound(v, n, values)]
-        elif isinstance(v.domain, A.Range):
-            low = int_value(v.domain.low, values)
-            high = int_value(v.domain.high, values)
-            options = range(low, high + 1)
+        if isinstance(v.domain, A.Range):
+            options = range(int_value(v.domain.low, values), int_value(v.domain.high, values) + 1)
         else:
-            options = [n for n in dims]
+            low, high, excluded = _limits(v, claim, values, v.name in dimensions)
+            if low is not None:
+                start = low
+            elif high is not None:
+                start = high - count + 1
+            else:  # an integer bounded on neither side: around 0
+                start = -(count // 2)
+            stop = start + count - 1
+            if low is None or high is None or high > stop:
+                complete = False
+            if high is not None:
+                stop = min(stop, high)
+            options = [n for n in range(start, stop + 1) if n not in excluded]
         for n in options:
             values[v.name] = n
-            yield from extend(i + 1, values)
+            extend(i + 1, values)
             del values[v.name]
 
-    for values in extend(0, {}):
+    extend(0, {})
+    return Sizes(tuple(out), complete, tuple(v.name for v in size_variables(claim)))
+
+
+def instances(claim: Claim, dims: range = SYMBOLIC_DIMS):
+    """Concrete values for dimension and index variables (`enumerate_sizes`),
+    with the symbols that stand for the real unknowns."""
+    for values in enumerate_sizes(claim, dims).values:
         yield make_instance(claim, values)
 
 
@@ -90,12 +203,6 @@ def make_instance(claim: Claim, values: dict) -> Instance:
         if not isinstance(value, Fn):
             symbols[v.name] = value
     return Instance(dict(values), env, symbols)
-
-
-def _satisfies_bound(v, n, values) -> bool:
-    op, expr = v.bound
-    k = int_value(expr, values)
-    return {"<=": n <= k, ">=": n >= k, "<": n < k, ">": n > k, "=": n == k, "!=": n != k}[op]
 
 
 def int_value(expr: A.Expr, values: dict) -> int:
@@ -439,6 +546,8 @@ def _why_it_fails(goal: Goal, point: dict) -> Optional[str]:
 def _shown(expr, approx, point: dict) -> str:
     """The exact value when it is rational, else 12 certified digits, said as such."""
     exact = expr.xreplace(point) if hasattr(expr, "xreplace") else expr
+    if isinstance(exact, int):  # an index or size variable's own value
+        exact = sp.Integer(exact)
     if isinstance(exact, sp.Rational):
         return show_number(exact)
     return f"about {sp.Float(approx, 12)}"

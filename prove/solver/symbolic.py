@@ -29,11 +29,11 @@ from prove import ast as A
 from prove import sorts as S
 from prove.solver import concrete, internal
 from prove.solver.exact import rewrites_to_zero
-from prove.solver.instances import user_symbol
+from prove.solver.instances import enumerate_sizes, user_symbol
 from prove.solver.sympy_translate import Untranslatable
 from prove.verdict import Outcome, Verdict
 
-CROSS_DIMS = range(1, 5)  # a symbolic proof is re-done exactly for n = 1..4
+CROSS_DIMS = range(1, 5)  # a symbolic proof is re-done exactly for four sizes (n = 1..4 for n >= 1)
 LARGE = 16  # concrete claims with more index instances than this try the symbolic route
 MAX_INDEX_VARS = 5
 
@@ -605,7 +605,7 @@ def attempt(claim) -> Optional[Outcome]:
         names = ", ".join(v.name for v in claim.variables if isinstance(v.sort, S.Int) and v.domain is None)
         return Outcome(Verdict.PROVED, method=(f"sympy: proved for every {names} with indexed symbols and sums, "
                                                f"index ranges settle the deltas; re-proved exactly for "
-                                               f"{names} = {CROSS_DIMS.start}..{CROSS_DIMS.stop - 1}"))
+                                               f"{enumerate_sizes(claim, CROSS_DIMS).bound()}"))
     refuted = concrete.cross_check_entries(claim)
     if refuted is not None:
         return refuted
