@@ -79,6 +79,9 @@ def main(argv=None) -> int:
 
     def on_start(tasks):
         state["total"] = len(tasks)
+        if progress and tasks:
+            sys.stderr.write(f"[0/{state['total']}] checking...")
+            sys.stderr.flush()
 
     def on_result(result):
         state["done"] += 1
@@ -90,15 +93,24 @@ def main(argv=None) -> int:
                 sys.stderr.write(f"[{state['done']}/{state['total']}] checking...")
                 sys.stderr.flush()
 
+    def usage_problem(message: str) -> int:
+        if args.format == "json":
+            print(to_json([], error=message))
+        print(f"prove: error: {message}", file=sys.stderr)
+        return EXIT_USAGE
+
     limits = Limits(timeout=args.timeout, memory_mb=args.memory)
     try:
         results = check_paths(args.paths, limits, args.jobs or default_jobs(), on_result, on_start)
     except UsageError as exc:
-        print(f"prove: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return usage_problem(str(exc))
     except KeyboardInterrupt:
         print("\nprove: interrupted", file=sys.stderr)
         return 130
+    if not results:
+        if progress:
+            sys.stderr.write("\r\033[K")
+        return usage_problem("no claims found under " + ", ".join(args.paths))
     if args.format == "json":
         print(to_json(results))
     else:

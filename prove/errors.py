@@ -31,6 +31,9 @@ class ElaborationError(ProveError):
     """The claim parses but names, arities, sorts or sizes do not fit."""
 
 
+SHOWN_WIDTH = 160  # a longer source line is shown as a window around the error
+
+
 def caret_block(text: str, span: Span) -> str:
     """The source line of `span` with a caret (or a run of them) under it."""
     lines = text.splitlines()
@@ -41,6 +44,13 @@ def caret_block(text: str, span: Span) -> str:
     width = 1
     if span.end_line == span.line and span.end_column > span.column:
         width = span.end_column - span.column
+    if len(source) > SHOWN_WIDTH:
+        left = max(0, min(start - SHOWN_WIDTH // 2, len(source) - SHOWN_WIDTH))
+        shown = source[left: left + SHOWN_WIDTH]
+        prefix = "..." if left else ""
+        suffix = "..." if left + SHOWN_WIDTH < len(source) else ""
+        source, start = prefix + shown + suffix, start - left + len(prefix)
+        width = min(width, len(prefix) + len(shown) - start)
     width = max(1, min(width, max(len(source) - start, 1)))
     return f"  {source}\n  {' ' * start}{'^' * width}"
 

@@ -68,16 +68,12 @@ class ClaimsFile(pytest.File):
     """A claim file: one item per claim (and per statement that does not parse)."""
 
     def collect(self):
-        from prove.runner import tasks_for_text
+        from prove.runner import tasks_for_file
 
-        try:
-            text = self.path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise self.CollectError(f"{self.path.name}: cannot read this claim file: {exc}") from None
-        self._lines = text.splitlines()
+        # The absolute path, so that `use "defs.claims"` resolves beside this file. A file that
+        # cannot be read is one item with its error: a collection error would stop the whole run.
+        tasks = tasks_for_file(self.path)
         self._results: dict[int, "Result"] = {}
-        # The absolute path, so that `use "defs.claims"` resolves beside this file.
-        tasks = tasks_for_text(text, str(self.path))
         seen: dict[str, int] = {}
         for task in tasks:
             name = task.name
@@ -109,17 +105,19 @@ class ClaimsFile(pytest.File):
         if task.job is None:
             return ""
         end = max(task.line, task.job.decl.span.end_line)
-        return "\n".join(self._lines[task.line - 1: end])
+        return "\n".join(task.text.splitlines()[task.line - 1: end])
 
 
 class ClaimItem(pytest.Item):
     def __init__(self, *, task: "Task", **kwargs):
         super().__init__(**kwargs)
         self.task = task
+        self.seconds: "float | None" = None
         self.add_marker(pytest.mark.claims)
 
     def runtest(self) -> None:
         result = self.parent.result_for(self)
+        self.seconds = result.seconds
         self.user_properties.append(("verdict", result.verdict.value))
         if result.bound:
             self.user_properties.append(("bound", result.bound))
@@ -155,7 +153,8 @@ def _describe(result: "Result", source: str, shown: str) -> str:
     result = replace(result, file=shown, reason=reason)
     if result.verdict is Verdict.ERROR:
         return format_result(result)
-    lines = [f"{shown}:{result.line}: {result.name}: {result.verdict.value}, expected {result.expected}"]
+    verdict = result.verdict.value + (" (internal error, please report)" if result.internal else "")
+    lines = [f"{shown}:{result.line}: {result.name}: {verdict}, expected {result.expected}"]
     detail = format_result(result).splitlines()[1:]  # bound, witness, reason, steps
     if result.method:
         detail.insert(0, f"    method: {result.method}")
@@ -166,6 +165,16 @@ def _describe(result: "Result", source: str, shown: str) -> str:
         for k, text in enumerate(source.splitlines()):
             lines.append(f"  {str(result.line + k).rjust(width)} | {text}")
     return "\n".join(lines)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A claim's duration (in --durations and --junitxml) is its own checking time,
+    not the batch of its file that its item happened to start."""
+    report = yield
+    if call.when == "call" and isinstance(item, ClaimItem) and item.seconds is not None:
+        report.duration = item.seconds
+    return report
 
 
 def pytest_configure(config) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import Iterable
+from typing import Iterable, Optional
 
 from prove.verdict import Result, Verdict
 
@@ -34,7 +34,7 @@ def format_result(r: Result, colour: bool = False) -> str:
         lines = [_paint(head, COLOURS[Verdict.ERROR], colour) if colour else head]
         if r.source:
             lines.append(r.source)
-        if r.name and r.name != "(statement)":
+        if r.name and r.name not in ("(statement)", "(file)"):
             lines.append(f"    in claim {r.name}" + ("" if r.as_expected else ""))
         return "\n".join(lines)
     method = f" [{r.method}]" if r.method else ""
@@ -61,6 +61,7 @@ def summary_counts(results: Iterable[Result]) -> dict:
     counts = Counter(r.verdict.value for r in results)
     data = {v.value: counts.get(v.value, 0) for v in Verdict}
     data["unexpected"] = sum(1 for r in results if not r.as_expected)
+    data["internal"] = sum(1 for r in results if r.internal)
     data["total"] = len(results)
     return data
 
@@ -69,10 +70,16 @@ def summary_line(results: Iterable[Result]) -> str:
     c = summary_counts(results)
     text = (f"{c['proved']} proved, {c['verified']} verified, {c['refuted']} refuted, "
             f"{c['unknown']} unknown, {c['error']} errors")
+    if c["internal"]:
+        text += f" ({c['internal']} unknown by an internal error, please report)"
     if c["unexpected"]:
         return f"{text}: {c['unexpected']} not as expected"
     return f"{text} (all as expected)"
 
 
-def to_json(results: list[Result]) -> str:
-    return json.dumps({"claims": [r.to_json() for r in results], "summary": summary_counts(results)}, indent=2)
+def to_json(results: list[Result], error: Optional[str] = None) -> str:
+    """The run as one JSON document; `error` (a usage problem) comes with no claims."""
+    data = {"claims": [r.to_json() for r in results], "summary": summary_counts(results)}
+    if error is not None:
+        data["error"] = error
+    return json.dumps(data, indent=2)

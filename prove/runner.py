@@ -30,8 +30,8 @@ from typing import Callable, Iterable, Optional, Union
 
 from prove import ast as A
 from prove.elaborate import Claim, ModuleContext, elaborate, module_context
-from prove.errors import ProveError, caret_block
-from prove.parser import parse_tolerant
+from prove.errors import SHOWN_WIDTH, ProveError, caret_block
+from prove.parser import parse, parse_tolerant
 from prove.solver import Limits
 from prove.verdict import Outcome, Result, Verdict
 
@@ -151,7 +151,7 @@ def _tasks(text: str, path: str) -> list[Task]:
         if not isinstance(item, A.ClaimDecl):
             continue
         line = item.span.line
-        source = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+        source = lines[line - 1].strip()[:SHOWN_WIDTH] if 0 < line <= len(lines) else ""
         tasks.append(Task(path, item.name, line, item.expect or "proved", source, job=_job(item, path, ctx),
                           text=text))
     tasks.sort(key=lambda t: t.line)
@@ -296,18 +296,30 @@ def _worker(conn, memory_mb: int) -> None:
                        time.perf_counter() - start))
 
 
-def _import_backends() -> None:
-    """Load SymPy, Z3 and every backend once, before workers fork, so that no
-    claim pays for imports in its time limit or its `seconds`."""
+_WARM = False
+
+
+def _warm_up() -> None:
+    """Load SymPy, Z3 and every backend, and check one trivial claim, once per
+    process before workers fork: no claim then pays for imports and first-use
+    set-up in its time limit or its `seconds`."""
+    global _WARM
+    if _WARM:
+        return
+    _WARM = True
     import importlib
 
-    from prove.solver import BACKENDS
+    from prove.solver import BACKENDS, check
 
     for name in BACKENDS.values():
         try:
             importlib.import_module(name)
         except ImportError:
             pass  # dispatch says `unknown: no backend` for that family
+    try:
+        check(Job(parse("claim warm_up: x + x = 2*x").items[0], "<warm-up>").elaborate())
+    except Exception:
+        pass  # only a warm-up: a real claim meets the same failure in a worker, and reports it
 
 
 @dataclass
@@ -351,7 +363,7 @@ class Pool:
         return _Slot(proc, parent, time.perf_counter())
 
     def __enter__(self):
-        _import_backends()
+        _warm_up()
         self.slots = [self._spawn() for _ in range(self.size)]
         return self
 
@@ -518,13 +530,10 @@ def check_text(text: str, path: str = "<text>", limits: Limits = Limits(), jobs:
 
 def check_paths(paths, limits: Limits = Limits(), jobs: int = 1, on_result=None,
                 on_start=None) -> list[Result]:
-    """Check every claim under `paths`; UsageError when a path is missing or holds no claim."""
-    paths = list(paths)
+    """Check every claim under `paths` (UsageError when a path is missing)."""
     tasks: list[Task] = []
     for f in collect(paths):
         tasks.extend(tasks_for_file(f))
-    if not tasks:
-        raise UsageError("no claims found under " + ", ".join(str(p) for p in paths))
     if on_start:
         on_start(tasks)
     return run_tasks(tasks, limits, jobs, on_result)

@@ -244,8 +244,10 @@ def _to_ast(tree: Tree):
         passed = next((d for c, d in zip(children, below) if c is value), None)
         depth = passed if passed is not None else 1 + max(below, default=0)
         if depth > MAX_DEPTH:
+            where = _span(node.meta)
             raise ClaimSyntaxError(f"expression nested too deeply: more than {MAX_DEPTH} levels of "
-                                   "operators, calls and brackets", _span(node.meta),
+                                   "operators and calls",
+                                   A.Span(where.line, where.column, where.line, where.column + 1),
                                    "a flatter expression (fewer terms in one chain, or split the claim)")
         values.append(value)
         depths.append(depth)
