@@ -236,6 +236,13 @@ MORE_CASES = [
     Case("forall g in poly(w, degree <= 4), w0 in R: local_min(g, w0) -> diff(g(w0), w0, 2) > 0",
          {"g": X ** 4, "w0": 0},
          lambda e: implies(extremum_1d(e["g"], e["w0"], "min"), d(e["g"], 2, e["w0"]) > 0)),
+    # the derivative by the point inside a function given as an expression
+    Case("forall g in poly(w, degree <= 3), w0 in R: local_min(g(t) - diff(g(w0), w0) * t, w0)",
+         {"g": X ** 3, "w0": 0},
+         lambda e: extremum_1d(e["g"] - d(e["g"], 1, e["w0"]) * X, e["w0"], "min")),
+    Case("forall g in poly(w, degree <= 3), w0 in R: stationary(g(t) - diff(g(w0), w0, 2) * t, w0)",
+         {"g": X, "w0": 0},
+         lambda e: d(e["g"] - d(e["g"], 2, e["w0"]) * X, 1, e["w0"]) == 0),
     # two families, two points: g is re-centred at a, and the derivative is taken by a
     Case("forall f in poly(x, degree <= 2), g in poly(x, degree <= 2), a in R, b in R: diff(f(a) * g(b), a) = 0",
          {"f": X, "g": sp.Integer(1), "a": 0, "b": 0},
@@ -310,6 +317,8 @@ TRUE_CLAIMS = [
     "forall g in poly(u, degree <= 3), w in R: diff(g(w), w) = grad(g)(w)",
     "forall g in poly(w, degree <= 4), w0 in R: diff(g(w0), w0, 2) = diff(diff(g(w0), w0), w0)",
     "forall g in poly(w, degree <= 3), w0 in R: local_min(g, w0) -> diff(g(w0), w0) = 0",
+    "forall g in poly(w, degree <= 3), w0 in R: stationary(g(t) - diff(g(w0), w0) * t, w0)",
+    "forall g in poly(w, degree <= 2), a in R, b in R: diff(g(a) + g(b), b) = diff(g(b), b)",
     "forall g in poly([x, y], degree <= 2), p in R^2: grad(g(p), p) = grad(g)(p)",
     "forall g in poly([x, y], degree <= 3), p in R^2: hessian(g(p), p) = hessian(g)(p)",
     "forall g in poly([x, y], degree <= 3), p in R^2: grad(g)(p) = [0, 0] and pd(hessian(g(p), p)) -> "
