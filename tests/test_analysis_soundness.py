@@ -243,6 +243,13 @@ MORE_CASES = [
     Case("forall g in poly(w, degree <= 3), w0 in R: stationary(g(t) - diff(g(w0), w0, 2) * t, w0)",
          {"g": X, "w0": 0},
          lambda e: d(e["g"] - d(e["g"], 2, e["w0"]) * X, 1, e["w0"]) == 0),
+    # a centre away from 0: the witness is printed expanded, and re-checks here
+    Case("forall g in poly(w, degree <= 3), a in R: a = 2 and diff(g(a), a) = 0 -> local_min(g, a)",
+         {"g": -(X - 2) ** 2, "a": 2},
+         lambda e: implies(e["a"] == 2 and d(e["g"], 1, e["a"]) == 0, extremum_1d(e["g"], e["a"], "min"))),
+    Case("forall g in poly([x, y], degree <= 2), p in R^2: p = [1, 2] -> hessian(g(p), p) = [[0, 0], [0, 0]]",
+         {"g": X ** 2, "p": (1, 2)},
+         lambda e: implies(e["p"] == (1, 2), hess2(e["g"], e["p"]) == ZERO2)),
     # two families, two points: g is re-centred at a, and the derivative is taken by a
     Case("forall f in poly(x, degree <= 2), g in poly(x, degree <= 2), a in R, b in R: diff(f(a) * g(b), a) = 0",
          {"f": X, "g": sp.Integer(1), "a": 0, "b": 0},
