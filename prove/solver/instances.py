@@ -77,17 +77,14 @@ class Sizes:
 
 
 def _spans(values: list) -> str:
-    """[1, 2, 4, 5, 6] -> "1, 2, 4..6" (runs of three or more as a..b)."""
+    """[1, 2, 4, 5, 6, 8] -> "1..2, 4..6, 8"."""
     runs: list = []
     for n in values:
         if runs and runs[-1][1] == n - 1:
             runs[-1][1] = n
         else:
             runs.append([n, n])
-    parts = []
-    for a, b in runs:
-        parts.extend([str(a), str(b)] if b == a + 1 else [str(a) if a == b else f"{a}..{b}"])
-    return ", ".join(parts) or "none"
+    return ", ".join(str(a) if a == b else f"{a}..{b}" for a, b in runs) or "none"
 
 
 def size_variables(claim: Claim) -> list:
