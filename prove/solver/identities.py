@@ -6,8 +6,9 @@ then simplify), and the difference is then also evaluated at random exact
 points: a simplifier that wrongly says 0 is caught there.  A claim is
 refuted only at a point where the difference is certified non-zero by
 `evalf(strict=True)` and, re-translated from the syntax tree, the two sides
-are seen to differ.  A symbolic dimension `n` is instantiated n = 1..8 and
-the verdict is `verified` with that bound.
+are seen to differ.  A symbolic dimension `n` is instantiated for the first
+eight sizes its bounds allow and the verdict is `verified` with the sizes
+checked (`proved` when that was its whole, finite range).
 """
 
 from __future__ import annotations
