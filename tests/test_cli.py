@@ -134,3 +134,81 @@ def test_a_claim_that_exhausts_memory_is_unknown_and_the_others_survive(claims):
     assert verdicts["before"][0] == "proved" and verdicts["after"][0] == "proved"
     assert verdicts["big"][0] == "unknown"
     assert "memory" in verdicts["big"][1]
+
+
+@pytest.mark.parametrize("layout", ["empty folder", "folder without claim files", "empty file"])
+def test_no_claims_found_is_a_usage_error(tmp_path, layout):
+    target = tmp_path / "submissions"
+    target.mkdir()
+    if layout == "folder without claim files":
+        (target / "notes.txt").write_text("claim c: x = x\n")
+    elif layout == "empty file":
+        target = target / "empty.claims"
+        target.write_text("# nothing here yet\n")
+    out = run(target)
+    assert out.returncode == 2
+    assert f"no claims found under {target}" in out.stderr
+    assert "all as expected" not in out.stdout
+
+
+def test_missing_path_with_json_still_prints_a_document(tmp_path):
+    out = run(tmp_path / "nope.claims", "--format", "json")
+    assert out.returncode == 2
+    data = json.loads(out.stdout)
+    assert data["claims"] == [] and "no such file or folder" in data["error"]
+
+
+def test_json_errors_carry_column_and_source(claims):
+    p = claims("claim ok: x = x\nclaim typo: diff(foo(x), x) = 1\n")
+    data = json.loads(run(p, "--format", "json").stdout)
+    err = {c["name"]: c for c in data["claims"]}["typo"]
+    assert (err["verdict"], err["line"], err["column"]) == ("error", 2, 18)
+    assert err["source"] == "  claim typo: diff(foo(x), x) = 1\n                   ^^^"
+    assert err["internal"] is False
+
+
+def test_the_limit_counts_the_claims_own_work_not_worker_start_up(claims):
+    p = claims("".join(f"claim c{k}: x + {k} = {k} + x\n" for k in range(6)))
+    out = run(p, "--timeout", "0.3", "--jobs", "2", "--format", "json")
+    assert [c["verdict"] for c in json.loads(out.stdout)["claims"]] == ["proved"] * 6
+    assert out.returncode == 0
+
+
+def test_an_unreadable_file_is_one_error_and_the_run_goes_on(tmp_path):
+    (tmp_path / "a_latin1.claims").write_bytes("claim caf\xe9: x = x\n".encode("latin-1"))
+    (tmp_path / "b_good.claims").write_text("claim good: x * x = x^2\n")
+    out = run(tmp_path)
+    assert out.returncode == 1
+    assert f"{tmp_path / 'a_latin1.claims'}:1:10: error: not a UTF-8 text file" in out.stdout
+    assert ": good: proved" in out.stdout
+    assert "Traceback" not in out.stdout + out.stderr
+
+
+def test_progress_goes_to_stderr_of_a_terminal_only(claims):
+    p = claims("claim a: x = x\nclaim b: x + x = 2*x\n")
+    plain = run(p)
+    assert plain.stderr == ""  # not a terminal: no progress line
+    script = subprocess.run(["script", "-qec", f"{sys.executable} -m prove {p} 2>&1 >/dev/null", "/dev/null"],
+                            capture_output=True, text=True, cwd=ROOT, timeout=120)
+    if script.returncode == 127 or "not found" in script.stderr:
+        pytest.skip("no `script` command to give the run a terminal")
+    assert "[0/2] checking..." in script.stdout and "[1/2] checking..." in script.stdout
+
+
+def test_a_failure_of_the_tool_is_an_internal_unknown_never_as_expected(monkeypatch):
+    import prove
+    import prove.solver
+    from prove.report import format_result, summary_line
+
+    def broken_backend(claim, limits):
+        raise TypeError("a bug in a backend")
+
+    monkeypatch.setattr(prove.solver, "check", broken_backend)  # workers fork with the patch
+    results = prove.check("claim a: x = x\n  expect unknown\nclaim b: x + x = 2*x\nclaim c: nope(x) = 1\n")
+    a, b, c = results
+    for r in (a, b):
+        assert r.verdict == "unknown" and r.internal and not r.as_expected
+        assert r.to_json()["internal"] is True
+        assert "internal error, please report: the checker failed: TypeError: a bug in a backend" in format_result(r)
+    assert c.verdict == "error" and not c.internal  # a malformed claim is still the claim's own error
+    assert summary_line(results).endswith("(2 unknown by an internal error, please report): 3 not as expected")
