@@ -127,13 +127,48 @@ def test_a_statement_with_an_error_is_an_item_that_fails(pytester, run):
     assert "Traceback" not in text
 
 
-def test_an_unreadable_claim_file_is_a_collection_error_without_traceback(pytester, run):
+def test_an_unreadable_claim_file_is_one_failing_item_and_the_others_run(pytester, run):
     (pytester.path / "latin1.claims").write_bytes("claim caf\xe9: x = x\n".encode("latin-1"))
-    out = run()
-    assert out.ret == pytest.ExitCode.INTERRUPTED
+    pytester.makefile(".claims", good="claim good: x * x = x^2\n")
+    out = run("-v")
+    out.assert_outcomes(passed=1, failed=1)
     text = out.stdout.str()
-    assert "latin1.claims: cannot read this claim file" in text
+    assert "latin1.claims:1:10: error: not a UTF-8 text file" in text
+    assert "good.claims::good PASSED" in text
     assert "Traceback" not in text
+
+
+def test_an_empty_claim_file_collects_nothing(pytester, run):
+    pytester.makefile(".claims", empty="# to do\n")
+    assert run().ret == pytest.ExitCode.NO_TESTS_COLLECTED
+
+
+def test_an_internal_error_fails_the_item_whatever_it_expects(pytester, run):
+    pytester.makeconftest("""
+        import prove.solver
+
+        def broken_backend(claim, limits):
+            raise TypeError("a bug in a backend")
+
+        prove.solver.check = broken_backend  # the runner's workers fork with it
+    """)
+    pytester.makefile(".claims", hedged="claim hedged: x = x\n  expect unknown\n")
+    out = run("-v")
+    out.assert_outcomes(failed=1)
+    text = out.stdout.str()
+    assert "hedged: unknown (internal error, please report), expected unknown" in text
+    assert "the checker failed: TypeError: a bug in a backend" in text
+
+
+def test_junit_time_of_a_claim_is_its_own_not_its_files_batch(pytester, run):
+    # The first item starts the batch of its file, the second one runs out its time limit.
+    pytester.makefile(".claims", pair="claim quick: x + x = 2*x\n\nclaim long: (x + 1)^4000 * (x - 1)^4000 = "
+                                      "(x^2 - 1)^4000\n  expect unknown\n")
+    run("--junitxml=report.xml", "--claims-timeout", "2", "--claims-jobs", "1")
+    xml = (pytester.path / "report.xml").read_text()
+    times = dict(re.findall(r'<testcase classname="pair.claims" name="(\w+)" time="([\d.]+)"', xml))
+    assert float(times["long"]) >= 2.0
+    assert float(times["quick"]) < 2.0
 
 
 def test_use_of_a_neighbour_file_resolves_beside_the_claim_file(pytester, run):
