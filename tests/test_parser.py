@@ -83,3 +83,37 @@ def test_missing_right_hand_side():
         parse("claim a: x =")
     assert "ends too early" in info.value.message
     assert info.value.expected == "an expression"
+
+
+@pytest.mark.parametrize("text, column", [
+    ("claim s: " + " + ".join(["x"] * 500) + " = 500*x", 10),
+    ("claim s: " + " + ".join(f"x{k}" for k in range(2000)) + " = 0", 10),
+    ("claim s: " + "(1 + " * 1000 + "x" + ")" * 1000 + " = x", None),
+    ("claim s: " + "exp(" * 300 + "x" + ")" * 300 + " > 0", None),
+])
+def test_deep_expressions_are_positioned_errors_not_recursion_errors(text, column):
+    module, bad = parse_tolerant("claim before: x = x\n" + text + "\nclaim after: x = x\n")
+    assert [i.name for i in module.items] == ["before", "after"]
+    (b,) = bad
+    assert b.name == "s" and b.error.message.startswith("expression nested too deeply: more than 100 levels")
+    assert b.error.span.line == 2
+    if column is not None:
+        assert b.error.span.column == column
+
+
+def test_brackets_alone_add_no_depth():
+    claim = parse("claim s: " + "(" * 1000 + "x" + ")" * 1000 + " = x").items[0]
+    assert claim.body.operands[0] == A.Name("x", span=A.Span.unknown())
+
+
+def test_a_chain_within_the_limit_parses():
+    claim = parse("claim s: " + " + ".join(["x"] * 90) + " = 90*x").items[0]
+    assert claim.body.operands[0].op == "+"
+
+
+def test_a_statement_too_long_is_refused_before_parsing():
+    text = "claim ok: x = x\nclaim long: x = " + "1" * 30000 + "\n"
+    module, bad = parse_tolerant(text)
+    assert [i.name for i in module.items] == ["ok"]
+    assert bad[0].error.message.startswith("statement too long: 30016 characters")
+    assert (bad[0].error.span.line, bad[0].error.span.column) == (2, 1)

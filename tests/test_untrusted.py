@@ -65,3 +65,26 @@ def test_claim_like_text_never_raises(text):
 @given(from_lark(_parser(), start="start"))
 def test_grammar_generated_files_never_raise(text):
     _no_traceback(text)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.binary(max_size=300))
+def test_raw_bytes_of_a_file_never_raise(tmp_path, data):
+    from prove.runner import tasks_for_file
+
+    path = tmp_path / "fuzz.claims"
+    path.write_bytes(data)
+    for t in tasks_for_file(path):
+        assert (t.claim is None) != (t.result is None)
+        if t.result is not None:
+            assert t.result.verdict is Verdict.ERROR and t.result.line >= 1 and not t.result.internal
+
+
+@pytest.mark.parametrize("body", [
+    " + ".join(["x"] * 2000) + " = x",
+    "(" * 5000 + "x" + ")" * 5000 + " = x",
+    "-" * 3000 + "x = x",
+    "f(" * 2000 + "x" + ")" * 2000 + " = x",
+])
+def test_deep_or_long_text_never_raises(body):
+    _no_traceback("claim a: " + body)
