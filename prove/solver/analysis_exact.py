@@ -24,6 +24,7 @@ from itertools import combinations
 from typing import Optional
 
 import sympy as sp
+from sympy.printing.str import StrPrinter
 
 from prove import ast as A
 from prove.solver.sympy_translate import NON_SMOOTH, Fn, Translator, Untranslatable, is_matrix
@@ -68,10 +69,26 @@ def sign(x) -> Optional[int]:
     return None
 
 
+class _Printer(StrPrinter):
+    """SymPy's str printer, with each Dummy printed as the name it stands for."""
+
+    def __init__(self, names: dict):
+        super().__init__()
+        self.names = names
+
+    def _print_Dummy(self, e):
+        return self.names.get(e, e.name)
+
+
+def show_expr(x, names: Optional[dict] = None) -> str:
+    """x in the claim language; names: Dummy -> the user's name for it."""
+    return _Printer(names or {}).doprint(x).replace("**", "^")
+
+
 def show_number(x) -> str:
     if isinstance(x, sp.Rational):
         return str(x.p) if x.q == 1 else f"{x.p}/{x.q}"
-    return sp.sstr(x).replace("**", "^")
+    return show_expr(x)
 
 
 def show_point(p) -> str:
@@ -331,7 +348,7 @@ def convexity(f: Fn, kind: str, name: str = "g") -> Truth:
                 why += " and vanishes only at isolated points"
             return Truth(True, why)
         if (g2.is_positive if strict else g2.is_nonnegative):
-            shown = sp.sstr(g2.xreplace({u: sp.Symbol("x")})).replace("**", "^")
+            shown = show_expr(g2, {u: "x"})
             return Truth(True, f"the second derivative {shown} is "
                                f"{'positive' if strict else 'nonnegative'} for every real argument")
         for v in _sample_points(1):
@@ -339,7 +356,7 @@ def convexity(f: Fn, kind: str, name: str = "g") -> Truth:
             if sign(val) == -1:
                 return Truth(False, f"the second derivative of {name} at {show_number(v[0])} is negative",
                              {"x": show_number(v[0])})
-        shown = sp.sstr(g2.xreplace({u: sp.Symbol("x")})).replace("**", "^")
+        shown = show_expr(g2, {u: "x"})
         return Truth(None, f"cannot decide the sign of the second derivative {shown} everywhere")
     hess = sp.Matrix([[sp.diff(body, a, b) for b in syms] for a in syms])
     if body.is_polynomial(*syms) and sp.Poly(body, *syms).total_degree() <= 3:
@@ -469,9 +486,9 @@ class Evaluator:
         if isinstance(arg, A.Lambda):
             try:
                 f = self.value(arg)
-                syms = [sp.Symbol(p) for p in arg.params]
+                syms = [sp.Symbol(p) for p in arg.params]  # the user's own names, for printing only
                 body = f.apply([syms[0]] if len(syms) == 1 else [sp.ImmutableMatrix(syms)])
-                return sp.sstr(sp.expand(body) if body.is_polynomial(*syms) else body).replace("**", "^")
+                return show_expr(sp.expand(body) if body.is_polynomial(*syms) else body)
             except Exception:  # a label is cosmetic: never let it decide anything
                 pass
         return "the function"
@@ -520,7 +537,7 @@ def _compare(op: str, a, b) -> Truth:
         return Truth(op == "=", f"{show_point(a)} = {show_point(b)}")
     s = sign(sp.simplify(a - b))
     if s is None:
-        return Truth(None, f"cannot decide the sign of {sp.sstr(a - b)} exactly")
+        return Truth(None, f"cannot decide the sign of {show_expr(a - b)} exactly")
     holds = {"=": s == 0, "!=": s != 0, "<": s < 0, "<=": s <= 0, ">": s > 0, ">=": s >= 0}[op]
     text = f"{show_number(a)} {op} {show_number(b)}" if holds else f"not {show_number(a)} {op} {show_number(b)}"
     return Truth(holds, text)

@@ -32,7 +32,7 @@ import z3
 
 from prove import ast as A
 from prove.solver.analysis_exact import (FUNCTION_PREDICATES, MATRIX_PREDICATES, POINT_PREDICATES,
-                                          body_of, as_point, directions, principal_minors)
+                                          body_of, as_point, directions, principal_minors, show_expr)
 from prove.solver import internal
 from prove.solver.sympy_translate import Fn, Translator, Untranslatable, is_matrix
 
@@ -89,7 +89,7 @@ class Z3Vars:
             for _ in range(int(e.exp)):
                 out = out * base
             return out
-        raise Unsupported(f"{sp.sstr(e)} is not a polynomial; only polynomial functions are decided with unknowns")
+        raise Unsupported(f"{show_expr(e)} is not a polynomial; only polynomial functions are decided with unknowns")
 
 
 def settled(v, subs: dict):
