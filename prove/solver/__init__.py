@@ -43,4 +43,12 @@ def check(claim: Claim, limits: Limits = Limits()) -> Outcome:
         module = None
     if module is None:
         return Outcome.unknown(f"no backend for {FAMILY_WORDS.get(claim.family, claim.family)} claims yet")
+    if claim.family == "identity":  # both sides must be defined where the claim is stated
+        return with_definedness(claim, lambda: module.check(claim, limits))
     return module.check(claim, limits)
+
+
+def with_definedness(claim: Claim, run) -> Outcome:
+    """`run()`, a backend's check of claim, under `definedness.guarded`."""
+    from prove.solver import definedness  # late: SymPy is imported only when a claim is checked
+    return definedness.guarded(claim, run)

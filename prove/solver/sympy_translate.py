@@ -3,6 +3,12 @@
 Values: a scalar is a SymPy expression, a vector an n x 1 `ImmutableMatrix`,
 a matrix an m x n one, an index a Python int, a function a `Fn`.  Nothing
 here reads text: every SymPy object is built from a node of the tree.
+
+A translator given a `partials` list records, as it goes, every operation
+that may be undefined (a division, log, sqrt, a real power, tan, and a kink
+or a norm under a derivative) with the SymPy values of its arguments: SymPy
+evaluates `x/x` to 1 at construction, so this is the one moment the
+denominator can still be seen (`prove.solver.definedness` reads them).
 """
 
 from __future__ import annotations
@@ -14,6 +20,35 @@ from typing import Callable, Optional
 import sympy as sp
 
 from prove import ast as A
+
+
+@dataclass(frozen=True)
+class Derivative:
+    """A derivative being translated: `body` (a node) by `wrt` (a symbol, a
+    matrix of symbols, or None for a derivative of a function) `order` times,
+    in the environment `env`."""
+
+    body: object
+    wrt: object
+    order: int
+    env: dict
+
+
+@dataclass(frozen=True)
+class Partial:
+    """An operation that may be undefined, as translated: `kind` is div, log,
+    sqrt, pow, tan, kink (abs, relu, sign, max, min under a derivative) or
+    norm (under a derivative); `args` its SymPy arguments (for a kink, the
+    quantity whose zeros are its breakpoints); `side` the operand of the
+    comparison it sits in; `under` the enclosing derivatives, innermost last."""
+
+    node: object
+    kind: str
+    args: tuple
+    value: object
+    side: int
+    under: tuple = ()
+    env: Optional[dict] = None
 
 
 class Untranslatable(Exception):
@@ -44,6 +79,8 @@ def elementwise(v, fn):
 
 
 NON_SMOOTH = (sp.Abs, sp.Max, sp.Min, sp.Heaviside, sp.sign, sp.Piecewise)
+PARTIAL = {"log": "log", "ln": "log", "sqrt": "sqrt", "tan": "tan"}  # functions undefined somewhere
+KINKS = {"abs", "relu", "sign"}
 
 
 def sigmoid(x):
@@ -74,13 +111,41 @@ SCALAR = {
 class Translator:
     """Translate expressions under an environment of name -> value."""
 
-    def __init__(self, env: dict):
+    def __init__(self, env: dict, partials: Optional[list] = None):
         self.env = dict(env)
         self.inverted: list = []  # determinants that inv(...) divided by
+        self.partials = partials  # Partial records, when definedness is being read
+        self.side = 0
+        self.under: tuple = ()
 
     def child(self, extra: dict) -> "Translator":
         t = Translator({**self.env, **extra})
         t.inverted = self.inverted
+        t.partials, t.side, t.under = self.partials, self.side, self.under
+        return t
+
+    def _record(self, node, kind: str, args: tuple, value) -> None:
+        if self.partials is not None:
+            args = tuple(sp.Integer(a) if isinstance(a, int) else a for a in args)  # an index value
+            self.partials.append(Partial(node, kind, args, value, self.side, self.under, self.env))
+
+    def _smooth(self, expr, inner: Optional["Translator"] = None) -> None:
+        if self.partials is None:
+            _check_smooth(expr)
+            return
+        # Recording: a kink is a Partial, decided by the caller; one that SymPy
+        # removed as an identity of real numbers (|x|^2 = x^2) is no kink.
+        if inner is None or not inner.under:
+            return
+        here = inner.under[-1]
+        items = list(expr) if is_matrix(expr) else [expr]
+        self.partials[:] = [p for p in self.partials
+                            if not (p.kind in ("kink", "norm") and here in p.under
+                                    and not any(isinstance(e, sp.Basic) and e.has(p.value) for e in items))]
+
+    def _deriving(self, body, wrt, order: int) -> "Translator":
+        t = self.child({})
+        t.under = self.under + (Derivative(body, wrt, order, self.env),)
         return t
 
     def __call__(self, node):
@@ -104,7 +169,7 @@ class Translator:
         return -self(n.operand)
 
     def t_Card(self, n: A.Card):
-        return sp.Abs(self(n.operand))
+        return self._kink(n, "abs", sp.Abs, self(n.operand))
 
     def t_ListLit(self, n: A.ListLit):
         items = [self(i) for i in n.items]
@@ -135,11 +200,16 @@ class Translator:
                 return a.multiply_elementwise(b)
             return a * b
         if n.op == "/":
+            if not is_matrix(b):
+                self._record(n, "div", (b,), None)
             return a / b if not is_matrix(a) else a.applyfunc(lambda x: x / b)
         if n.op == "^":
             if is_matrix(a):
                 return a ** b
-            return sp.Pow(a, b)
+            value = sp.Pow(a, b)
+            if not (isinstance(b, (int, sp.Integer)) and int(b) >= 0) and not is_matrix(b):
+                self._record(n, "pow", (a, b), value)
+            return value
         if n.op == "@":
             r = a * b
             return r[0, 0] if r.shape == (1, 1) else r
@@ -171,6 +241,8 @@ class Translator:
             method = getattr(self, "f_" + name, None)
             if name in SCALAR:
                 (arg,) = n.args
+                if name in PARTIAL or name in KINKS:
+                    return elementwise(self(arg), lambda x: self._scalar(n, name, x))
                 return elementwise(self(arg), SCALAR[name])
             if method is None:
                 raise Untranslatable(f"{name} is not handled by the SymPy backend")
@@ -179,6 +251,23 @@ class Translator:
         if not isinstance(f, Fn):
             raise Untranslatable("only functions can be applied")
         return f.apply([self(a) for a in n.args])
+
+    def _scalar(self, n, name: str, x):
+        """A scalar function that is partial (log, sqrt, tan) or has a kink, recorded."""
+        if name in KINKS:
+            return self._kink(n, name, SCALAR[name], x)
+        value = SCALAR[name](x)
+        self._record(n, PARTIAL[name], (x,), value)
+        return value
+
+    def _kink(self, n, name: str, fn, *args):
+        """A kink matters only under a derivative, and only if SymPy did not
+        remove it as an identity of real numbers (abs(x^2) is x^2)."""
+        value = fn(*args)
+        if self.under and isinstance(value, sp.Basic) and value.has(*NON_SMOOTH):
+            u = args[0] if len(args) == 1 else args[0] - args[1]
+            self._record(n, "kink", (u,) + tuple(args), value)
+        return value
 
     def f_softmax(self, n):
         v = self(n.args[0])
@@ -239,8 +328,11 @@ class Translator:
     def f_norm(self, n):
         v = self(n.args[0])
         if not is_matrix(v):
-            return sp.Abs(v)
-        return sp.sqrt(sp.Add(*[x ** 2 for x in v]))
+            return self._kink(n, "abs", sp.Abs, v)
+        value = sp.sqrt(sp.Add(*[x ** 2 for x in v]))
+        if self.under:
+            self._record(n, "norm", tuple(v), value)
+        return value
 
     f_frobenius = f_norm
 
@@ -275,10 +367,16 @@ class Translator:
         return sp.ImmutableMatrix(sp.zeros(dims[0], dims[-1] if len(dims) == 2 else 1))
 
     def f_max(self, n):
-        return sp.Max(*(self(a) for a in n.args))
+        args = [self(a) for a in n.args]
+        if len(args) == 2 and not any(is_matrix(a) for a in args):
+            return self._kink(n, "max", sp.Max, *args)
+        return sp.Max(*args)
 
     def f_min(self, n):
-        return sp.Min(*(self(a) for a in n.args))
+        args = [self(a) for a in n.args]
+        if len(args) == 2 and not any(is_matrix(a) for a in args):
+            return self._kink(n, "min", sp.Min, *args)
+        return sp.Min(*args)
 
     # ------------------------------------------------------- calculus
     def _wrt(self, node):
@@ -289,20 +387,22 @@ class Translator:
         raise Untranslatable("a derivative is taken with respect to a variable")
 
     def f_diff(self, n):
-        expr = self(n.args[0])
         x = self._wrt(n.args[1])
         order = int(n.args[2].value) if len(n.args) == 3 else 1
-        _check_smooth(expr)
+        inner = self._deriving(n.args[0], x, order)
+        expr = inner(n.args[0])
+        self._smooth(expr, inner)
         if is_matrix(expr):
             return expr.applyfunc(lambda e: sp.diff(e, x, order))
         return sp.diff(expr, x, order)
 
     def f_grad(self, n):
         if len(n.args) == 1:
-            return self._grad_fn(self(n.args[0]))
-        expr = self(n.args[0])
+            return self._grad_fn(self._deriving(n.args[0], None, 1)(n.args[0]))
         x = self._wrt(n.args[1])
-        _check_smooth(expr)
+        inner = self._deriving(n.args[0], x, 1)
+        expr = inner(n.args[0])
+        self._smooth(expr, inner)
         if is_matrix(x):
             return x.applyfunc(lambda xi: sp.diff(expr, xi))
         return sp.diff(expr, x)
@@ -310,18 +410,20 @@ class Translator:
     def f_jacobian(self, n):
         if len(n.args) == 1:
             raise Untranslatable("jacobian(f) of a function is not supported here; write jacobian(f(z), z)")
-        v = self(n.args[0])
         z = self._wrt(n.args[1])
-        _check_smooth(v)
+        inner = self._deriving(n.args[0], z, 1)
+        v = inner(n.args[0])
+        self._smooth(v, inner)
         rows = list(v) if is_matrix(v) else [v]
         return sp.ImmutableMatrix([[sp.diff(r, zj) for zj in z] for r in rows])
 
     def f_hessian(self, n):
         if len(n.args) == 1:
-            return self._hessian_fn(self(n.args[0]))
-        expr = self(n.args[0])
+            return self._hessian_fn(self._deriving(n.args[0], None, 2)(n.args[0]))
         z = self._wrt(n.args[1])
-        _check_smooth(expr)
+        inner = self._deriving(n.args[0], z, 2)
+        expr = inner(n.args[0])
+        self._smooth(expr, inner)
         if not is_matrix(z):
             return sp.diff(expr, z, 2)
         return sp.ImmutableMatrix([[sp.diff(expr, a, b) for b in z] for a in z])
@@ -334,7 +436,7 @@ class Translator:
     def _grad_fn(self, f: Fn) -> Fn:
         syms, point = self._fresh_point(f)
         body = f.apply([point])
-        _check_smooth(body)
+        self._smooth(body)
         grads = [sp.diff(body, s) for s in syms]
         value = grads[0] if not f.arity_shape else sp.ImmutableMatrix(grads)
         return Fn(f.arity_shape, lambda args: _subs_point(value, syms, args), "grad")
@@ -342,7 +444,7 @@ class Translator:
     def _hessian_fn(self, f: Fn) -> Fn:
         syms, point = self._fresh_point(f)
         body = f.apply([point])
-        _check_smooth(body)
+        self._smooth(body)
         if not f.arity_shape:
             value = sp.diff(body, syms[0], 2)
         else:
