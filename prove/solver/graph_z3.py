@@ -54,6 +54,77 @@ class OutOfTime(Exception):
 
 
 TRUE, FALSE = z3.BoolVal(True), z3.BoolVal(False)
+_CTX = z3.main_ctx()
+
+# The translation builds many small terms.  z3.And / z3.Or re-check the sort of
+# every argument on each call (measured: three quarters of the time of a graph
+# claim); these builders make one C call per term, and fold the constants, which
+# are kept as the objects TRUE and FALSE throughout (`canon`).
+
+
+def canon(x):
+    """x, with a constant replaced by TRUE or FALSE (so that `is` can test it)."""
+    if x is TRUE or x is FALSE:
+        return x
+    if z3.is_true(x):
+        return TRUE
+    if z3.is_false(x):
+        return FALSE
+    return x
+
+
+def conj(parts):
+    """And of parts, which may be a generator: it is not read past a FALSE."""
+    args = []
+    for p in parts:
+        if p is FALSE:
+            return FALSE
+        if p is not TRUE:
+            args.append(p)
+    if len(args) <= 1:
+        return args[0] if args else TRUE
+    arr = (z3.Ast * len(args))()
+    for i, a in enumerate(args):
+        arr[i] = a.ast
+    return z3.BoolRef(z3.Z3_mk_and(_CTX.ref(), len(args), arr), _CTX)
+
+
+def disj(parts):
+    """Or of parts, which may be a generator: it is not read past a TRUE."""
+    args = []
+    for p in parts:
+        if p is TRUE:
+            return TRUE
+        if p is not FALSE:
+            args.append(p)
+    if len(args) <= 1:
+        return args[0] if args else FALSE
+    arr = (z3.Ast * len(args))()
+    for i, a in enumerate(args):
+        arr[i] = a.ast
+    return z3.BoolRef(z3.Z3_mk_or(_CTX.ref(), len(args), arr), _CTX)
+
+
+def neg(x):
+    if x is TRUE:
+        return FALSE
+    if x is FALSE:
+        return TRUE
+    return z3.BoolRef(z3.Z3_mk_not(_CTX.ref(), x.ast), _CTX)
+
+
+def implies(a, b):
+    return disj((neg(a), b))
+
+
+def const(ok: bool):
+    return TRUE if ok else FALSE
+
+
+def _then(first, f, *args):
+    """first, then f(*args) only if conj / disj read that far."""
+    yield first
+    yield f(*args)
 
 
 @dataclass(eq=False)
@@ -98,7 +169,7 @@ def num(x: Number):
 
 
 def count(bools) -> Number:
-    bools = [b for b in bools if not z3.is_false(b)]
+    bools = [b for b in bools if b is not FALSE]
     if not bools:
         return Fraction(0)
     return z3.Sum([z3.If(b, 1, 0) for b in bools])
@@ -179,13 +250,15 @@ class Translator:
         for u in g.nodes:
             for v in g.nodes:
                 e = g.edge(u, v)
-                R[(u, v)] = TRUE if z3.is_true(e) else z3.Bool(self.fresh("R"))
+                R[(u, v)] = TRUE if e is TRUE else z3.Bool(self.fresh("R"))
         for u in g.nodes:
             for v in g.nodes:
-                if not z3.is_true(R[(u, v)]) and not z3.is_false(g.edge(u, v)):
-                    self.side.append(z3.Implies(g.edge(u, v), R[(u, v)]))
+                if R[(u, v)] is not TRUE and g.edge(u, v) is not FALSE:
+                    self.side.append(implies(g.edge(u, v), R[(u, v)]))
                 for w in g.nodes:
-                    self.side.append(z3.Or(z3.Not(R[(u, v)]), z3.Not(R[(v, w)]), R[(u, w)]))
+                    clause = disj((neg(R[(u, v)]), neg(R[(v, w)]), R[(u, w)]))
+                    if clause is not TRUE:
+                        self.side.append(clause)
         self._lower[g.key] = R
         self._lower_graphs[g.key] = g
         return R
@@ -194,11 +267,11 @@ class Translator:
         """The transitive closure, exactly, by ceil(log2 n) squarings."""
         if g.key in self._square:
             return self._square[g.key]
-        R = {k: z3.simplify(v) for k, v in g.E.items() if k[0] in g.nodes and k[1] in g.nodes}
+        R = {k: v for k, v in g.E.items() if k[0] in g.nodes and k[1] in g.nodes}
         levels = [R]
         length = 1
         while length < len(g.nodes):
-            R = {(u, v): z3.simplify(z3.Or(R[(u, v)], *[z3.And(R[(u, w)], R[(w, v)]) for w in g.nodes]))
+            R = {(u, v): disj([R[(u, v)], *[conj((R[(u, w)], R[(w, v)])) for w in g.nodes]])
                  for u in g.nodes for v in g.nodes}
             levels.append(R)
             length *= 2
@@ -223,26 +296,26 @@ class Translator:
             for h, levels in self._levels.values():
                 linked = set()
                 for (a, b), e in levels[0].items():
-                    if a in inside and b in inside and (z3.is_false(e) or e.eq(g.E[(a, b)])):
+                    if a in inside and b in inside and (e is FALSE or e is g.E[(a, b)] or e.eq(g.E[(a, b)])):
                         linked.add((a, b))
                 for k, level in enumerate(levels):
                     if k > 0:
                         prev = levels[k - 1]
                         linked = {(a, b) for (a, b) in level
-                                  if (a, b) in linked or z3.is_false(prev[(a, b)])
-                                  if all(z3.is_false(prev[(a, w)]) or z3.is_false(prev[(w, b)])
+                                  if (a, b) in linked or prev[(a, b)] is FALSE
+                                  if all(prev[(a, w)] is FALSE or prev[(w, b)] is FALSE
                                          or ((a, w) in linked and (w, b) in linked) for w in h.nodes)
                                   if a in inside and b in inside}
                     for pair in linked:
-                        if not z3.is_false(level[pair]) and not z3.is_true(R[pair]):
-                            self.side.append(z3.Implies(level[pair], R[pair]))
+                        if level[pair] is not FALSE and R[pair] is not TRUE:
+                            self.side.append(implies(level[pair], R[pair]))
 
     def acyclic(self, g: SGraph, pol: int):
         if pol > 0:
             R = self.lower_closure(g)
-            return z3.And(*[z3.Not(R[(u, u)]) for u in g.nodes])
+            return conj(neg(R[(u, u)]) for u in g.nodes)
         R = self.closure(g)
-        return z3.And(*[z3.Not(R[(u, u)]) for u in g.nodes])
+        return conj(neg(R[(u, u)]) for u in g.nodes)
 
     def path(self, g: SGraph, u: int, v: int, pol: int):
         if u not in g.nodes or v not in g.nodes:
@@ -264,29 +337,27 @@ class Translator:
             for i in range(n):
                 if X >> i & 1:
                     Y = X & ~(1 << i)
-                    if z3.is_false(ok[Y]):
+                    if ok[Y] is FALSE:
                         continue
                     # every u outside Y (v itself included) has no edge into v
-                    preds = [z3.Not(g.edge(nodes[j], nodes[i])) for j in range(n) if not (Y >> j & 1)]
-                    options.append(z3.And(ok[Y], *preds))
-            ok[X] = z3.Or(*options) if options else FALSE
+                    preds = [neg(g.edge(nodes[j], nodes[i])) for j in range(n) if not (Y >> j & 1)]
+                    options.append(conj([ok[Y], *preds]))
+            ok[X] = disj(options)
         self._dp[g.key] = ok[(1 << n) - 1]
         return self._dp[g.key]
 
     # ---------------------------------------------------------- formulas
     def formula(self, e: A.Expr, env: dict, pol: int):
         if isinstance(e, A.Not):
-            return z3.Not(self.formula(e.operand, env, -pol))
+            return neg(self.formula(e.operand, env, -pol))
         if isinstance(e, A.And):
-            return z3.And(*[self.formula(o, env, pol) for o in e.operands])
+            return conj(self.formula(o, env, pol) for o in e.operands)
         if isinstance(e, A.Or):
-            return z3.Or(*[self.formula(o, env, pol) for o in e.operands])
+            return disj(self.formula(o, env, pol) for o in e.operands)
         if isinstance(e, A.Implies):
-            return z3.Or(z3.Not(self.formula(e.left, env, -pol)), self.formula(e.right, env, pol))
+            return self._implies(e.left, e.right, env, pol)
         if isinstance(e, A.Iff):
-            return z3.And(
-                z3.Or(z3.Not(self.formula(e.left, env, -pol)), self.formula(e.right, env, pol)),
-                z3.Or(z3.Not(self.formula(e.right, env, -pol)), self.formula(e.left, env, pol)))
+            return conj(_then(self._implies(e.left, e.right, env, pol), self._implies, e.right, e.left, env, pol))
         if isinstance(e, A.Compare):
             return self.compare(e, env)
         if isinstance(e, A.Quant):
@@ -295,6 +366,9 @@ class Translator:
             return self.predicate(e, env, pol)
         raise Unsupported(f"cannot read {type(e).__name__} as a statement about graphs")
 
+    def _implies(self, left: A.Expr, right: A.Expr, env: dict, pol: int):
+        return disj(_then(neg(self.formula(left, env, -pol)), self.formula, right, env, pol))
+
     def compare(self, e: A.Compare, env: dict):
         values = [self.term(o, env) for o in e.operands]
         parts = []
@@ -302,18 +376,18 @@ class Translator:
             if isinstance(a, NodeV) or isinstance(b, NodeV):
                 if not (isinstance(a, NodeV) and isinstance(b, NodeV)) or op not in ("=", "!="):
                     raise Unsupported("nodes are compared with = and != only")
-                parts.append(z3.BoolVal((a.id == b.id) == (op == "=")))
+                parts.append(const((a.id == b.id) == (op == "=")))
                 continue
             if not all(isinstance(x, (Fraction, z3.ArithRef)) for x in (a, b)):
                 raise Unsupported("only numbers and nodes can be compared")
             if isinstance(a, Fraction) and isinstance(b, Fraction):
                 ok = {"=": a == b, "!=": a != b, "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
-                parts.append(z3.BoolVal(ok))
+                parts.append(const(ok))
                 continue
             x, y = num(a), num(b)
             parts.append({"=": lambda: x == y, "!=": lambda: x != y, "<": lambda: x < y,
                           "<=": lambda: x <= y, ">": lambda: x > y, ">=": lambda: x >= y}[op]())
-        return z3.And(*parts)
+        return conj(parts)
 
     def predicate(self, e: A.Call, env: dict, pol: int):
         name = e.func.id if isinstance(e.func, A.Name) else ""
@@ -326,14 +400,14 @@ class Translator:
         if name == "acyclic":
             return self.acyclic(self.graph(args[0], env), pol)
         if name == "cycle":
-            return z3.Not(self.acyclic(self.graph(args[0], env), -pol))
+            return neg(self.acyclic(self.graph(args[0], env), -pol))
         if name in ("source", "sink") and len(args) == 2:
             g, v = self.graph(args[0], env), self.node(args[1], env)
             if v not in g.nodes:
                 return FALSE
             if name == "source":
-                return z3.And(*[z3.Not(g.edge(u, v)) for u in g.nodes])
-            return z3.And(*[z3.Not(g.edge(v, u)) for u in g.nodes])
+                return conj(neg(g.edge(u, v)) for u in g.nodes)
+            return conj(neg(g.edge(v, u)) for u in g.nodes)
         if name == "topological":
             p, g = self.term(args[0], env), self.graph(args[1], env)
             if not isinstance(p, SOrder):
@@ -348,15 +422,15 @@ class Translator:
         for u in g.nodes:
             for v in g.nodes:
                 e = g.edge(u, v)
-                if z3.is_false(e):
+                if e is FALSE:
                     continue
                 a, b = p.pos[u], p.pos[v]
                 if isinstance(a, int) and isinstance(b, int):
                     if a >= b:
-                        parts.append(z3.Not(e))
+                        parts.append(neg(e))
                 else:
-                    parts.append(z3.Implies(e, num(Fraction(a)) < b if isinstance(a, int) else a < b))
-        return z3.And(*parts)
+                    parts.append(implies(e, num(Fraction(a)) < b if isinstance(a, int) else a < b))
+        return conj(parts)
 
     # ------------------------------------------------------------- terms
     def term(self, e: A.Expr, env: dict):
@@ -531,7 +605,7 @@ class Translator:
             if 2 ** len(dom) > EXPANSION_LIMIT:
                 raise Unsupported(f"{name} ranges over all {2 ** len(dom)} subsets of {len(dom)} nodes "
                                   "where it cannot be Skolemised; lower the bound")
-            return [SSet(tuple(dom), {u: z3.BoolVal(u in c) for u in dom})
+            return [SSet(tuple(dom), {u: const(u in c) for u in dom})
                     for k in range(len(dom) + 1) for c in itertools.combinations(dom, k)]
         nodes = dom.nodes
         self._reserve(factorial(len(nodes)), name)
@@ -555,7 +629,7 @@ class Translator:
             if universal == isinstance(body, A.Not):
                 dp = self.order_pattern(b, target, env)
                 if dp is not None:
-                    return z3.Not(dp) if universal else dp
+                    return neg(dp) if universal else dp
 
         def inner(value):
             env2 = {**env, b.name: value}
@@ -563,7 +637,7 @@ class Translator:
             if b.where is None:
                 return rest_f
             guard = self.formula(b.where, env2, -pol if universal else pol)
-            return z3.Or(z3.Not(guard), rest_f) if universal else z3.And(guard, rest_f)
+            return disj((neg(guard), rest_f)) if universal else conj((guard, rest_f))
 
         return self.over(b, env, universal, pol, inner)
 
@@ -582,11 +656,10 @@ class Translator:
         if not skolem:
             self.depth += 1
         try:
-            parts = [inner(v) for v in values]
+            return conj(inner(v) for v in values) if universal else disj(inner(v) for v in values)
         finally:
             if not skolem:
                 self.depth -= 1
-        return z3.And(*parts) if universal else z3.Or(*parts)
 
     def order_pattern(self, b: A.Binder, body: A.Expr, env: dict):
         """`p in orders(H): topological(p, H)`: the prefix programme, or None for another body."""
@@ -611,31 +684,31 @@ class Translator:
             env2 = {**env, b.name: value}
             f = self.formula(body, env2, p)
             if b.where is not None:
-                f = z3.And(self.formula(b.where, env2, p), f)
+                f = conj((self.formula(b.where, env2, p), f))
             return f
 
         dp = self.order_pattern(b, body, env) if pol < 0 else None
         some = dp if dp is not None else self.over(b, env, False, pol, lambda x: phi(x, pol))
         # two distinct witnesses, at the opposite polarity (it stands under a `not`)
         two = self.over(b, env, False, -pol, lambda x: self.over(
-            b, env, False, -pol, lambda y: z3.And(distinct(x, y), phi(x, -pol), phi(y, -pol))))
-        return z3.And(some, z3.Not(two))
+            b, env, False, -pol, lambda y: conj((distinct(x, y), phi(x, -pol), phi(y, -pol)))))
+        return conj((some, neg(two)))
 
 
 def distinct(x, y):
     if isinstance(x, NodeV):
-        return z3.BoolVal(x.id != y.id)
+        return const(x.id != y.id)
     if isinstance(x, Fraction):
-        return z3.BoolVal(x != y)
+        return const(x != y)
     if isinstance(x, SSet):
-        return z3.Or(*[x.mem[u] != y.mem[u] for u in x.nodes]) if x.nodes else FALSE
+        return disj(canon(x.mem[u] != y.mem[u]) for u in x.nodes)
     if isinstance(x, SOrder):
         parts = []
         for u in x.nodes:
             a, b = x.pos[u], y.pos[u]
             if isinstance(a, int) and isinstance(b, int):
-                parts.append(z3.BoolVal(a != b))
+                parts.append(const(a != b))
             else:
                 parts.append(num(Fraction(a)) != b if isinstance(a, int) else a != (num(Fraction(b)) if isinstance(b, int) else b))
-        return z3.Or(*parts) if parts else FALSE
+        return disj(parts)
     raise Unsupported("exists! over this domain")

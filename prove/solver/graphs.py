@@ -20,6 +20,7 @@ under renumbering nodes (the language has no node constants):
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import time
 from dataclasses import dataclass
@@ -33,7 +34,7 @@ from prove import sorts as S
 from prove.elaborate import Claim
 from prove.solver import graph_eval as GE
 from prove.solver.graph_z3 import (FALSE, NodeV, OutOfTime, SGraph, SOrder, SSet, Translator, Unsupported,
-                                   count)
+                                   count, disj, implies, neg)
 from prove.verdict import Outcome, Verdict
 
 FAMILY = "graph"
@@ -136,12 +137,13 @@ def bound_words(graphs: tuple[GraphVar, ...]) -> str:
 # ---------------------------------------------------------------- one query
 
 
-@dataclass
+@dataclass(frozen=True)
 class Found:
     sizes: tuple
     edges: int
     witness: dict  # name -> value of graph_eval
     goal: int
+    fewest: bool = True  # no counterexample of this size has fewer edges
 
 
 def lex_leader(E: dict, n: int) -> list:
@@ -155,7 +157,7 @@ def lex_leader(E: dict, n: int) -> list:
             a, b = E[(u, v)], E[(swap.get(u, u), swap.get(v, v))]
             if a.eq(b):
                 continue
-            out.append(z3.Or(*[z3.Not(x) for x in eq], z3.Not(a), b))
+            out.append(disj([*[neg(x) for x in eq], neg(a), b]))
             eq.append(a == b)
     return out
 
@@ -178,9 +180,9 @@ class _Query:
             else:
                 pick = z3.Bool(f"pick!{i}")
                 self.combos.append((pick, env))
-                parts.append(z3.Implies(pick, f))
+                parts.append(implies(pick, f))
         if len(envs) > 1:
-            parts.append(z3.Or(*[p for p, _ in self.combos]))
+            parts.append(disj([p for p, _ in self.combos]))
         elif not envs:
             parts.append(FALSE)  # no node to pick: nothing to refute at this size
         self.t.link_closures()
@@ -258,7 +260,8 @@ def _solve(plan: Plan, goal_index: int, sizes: tuple, deadline: float):
     if r != z3.sat:
         return "unknown", s.reason_unknown()
     model = s.model()
-    # fewest edges: tighten until unsat (or out of time: keep the best so far)
+    # fewest edges: tighten until unsat (out of time: keep the best so far, and say so)
+    fewest = True
     while not isinstance(q.edge_count, Fraction):  # a Fraction: no edge variables at all
         k = model.eval(q.edge_count, model_completion=True).as_long()
         if k == 0:
@@ -267,14 +270,16 @@ def _solve(plan: Plan, goal_index: int, sizes: tuple, deadline: float):
         s.add(q.edge_count < k)
         remaining = deadline - time.monotonic()
         s.set("timeout", max(1, int(remaining * 1000)))
-        if remaining <= 0 or s.check() != z3.sat:
+        r = s.check() if remaining > 0 else z3.unknown
+        if r != z3.sat:
+            fewest = r == z3.unsat
             s.pop()
             break
         model = s.model()
         s.pop()
     w = q.witness(model)
     edges = sum(len(v.edges) for v in w.values() if isinstance(v, GE.Graph))
-    return "sat", Found(sizes, edges, w, goal_index)
+    return "sat", Found(sizes, edges, w, goal_index, fewest)
 
 
 # --------------------------------------------------------------- re-checking
@@ -390,6 +395,9 @@ def check(claim: Claim, limits) -> Outcome:
                 status, data = _solve(plan, i, sizes, deadline)
             except Unsupported as exc:
                 return Outcome.unknown(str(exc) + _progress(plan, checked), method="graphs")
+            if status == "unknown" and found:  # a counterexample stands, though not the smallest
+                found = [dataclasses.replace(f, fewest=False) for f in found]
+                break
             if status == "unknown":
                 why = "time limit" if data in ("time", "timeout", "canceled") else f"solver: {data}"
                 return Outcome.unknown(f"no answer at {_size_text(sizes, plan)} ({why})" + _progress(plan, checked)
@@ -410,9 +418,13 @@ def check(claim: Claim, limits) -> Outcome:
                 return Outcome(Verdict.UNKNOWN, method="z3 per graph size", witness=shown,
                                reason=f"the solver's counterexample did not survive the independent re-check "
                                       f"({problem}); this is a bug in the graph backend, please report it")
-            return Outcome(Verdict.REFUTED, witness=shown,
-                           method="z3: smallest counterexample (fewest nodes, then fewest edges), "
-                                  "re-checked by direct evaluation")
+            if best.fewest:
+                method = ("z3: smallest counterexample (fewest nodes, then fewest edges), "
+                          "re-checked by direct evaluation")
+            else:
+                method = ("z3: a counterexample with the fewest nodes (the time limit stopped the search for fewer "
+                          "edges), re-checked by direct evaluation")
+            return Outcome(Verdict.REFUTED, witness=shown, method=method)
         checked.append(sizes)
     extra = f"; {len(plan.goals)} goals" if len(plan.goals) > 1 else ""
     extra += "".join(f"; {n}" for n in sorted(notes))
