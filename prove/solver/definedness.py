@@ -374,6 +374,7 @@ class Need:
     rel: str
     derivative: bool  # inside a derivative: the condition must hold around the point
     name: str = ""
+    exponent: object = None  # of a power whose exponent is not a number
 
 
 KINK_NAMES = {"abs", "relu", "sign", "max", "min"}
@@ -403,7 +404,7 @@ def needs_of(expr, derivative: bool = False) -> list:
             elif k is not None and k > 0:
                 out.append(Need(node, "pow", node.left, ">" if deriv else ">=", deriv))
             else:
-                out.append(Need(node, "pow", node.left, ">", deriv))
+                out.append(Need(node, "pow", node.left, ">", deriv, exponent=node.right))
         elif isinstance(node, A.Card) and deriv:
             out.append(Need(node, "kink", node.operand, "!=", deriv, "abs"))
         elif isinstance(node, A.Call) and isinstance(node.func, A.Name):
@@ -427,8 +428,23 @@ def needs_of(expr, derivative: bool = False) -> list:
 TAN_SAFE = Fraction(157, 100)  # below pi/2
 
 
+def _whole(node, claim: Claim) -> bool:
+    """node is a whole number: integer variables and numbers under + - *."""
+    if isinstance(node, A.Num):
+        return node.value.denominator == 1
+    if isinstance(node, A.Name):
+        return isinstance(claim.sorts.get(node.id), S.Int)
+    if isinstance(node, A.Neg):
+        return _whole(node.operand, claim)
+    if isinstance(node, A.BinOp) and node.op in "+-*":
+        return _whole(node.left, claim) and _whole(node.right, claim)
+    return False
+
+
 def shown(need: Need, infer: Inference) -> bool:
     v = infer(need.arg)
+    if need.exponent is not None and _whole(need.exponent, infer.claim):
+        return infer(need.exponent).nonnegative or v.not_zero
     if need.rel == "!=":
         return v.not_zero
     if need.rel == ">":
