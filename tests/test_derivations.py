@@ -218,8 +218,8 @@ def test_lemma_rewrite_proves_a_step_and_a_refuted_lemma_is_not_used():
     from prove.solver.derivations import lemma_step
 
     text = (FALSE_LEMMA + TRUE_LEMMA + "claim t:\n  forall x in R, y in R:\n"
-            "  calc (x + y)^2 + 1\n     = x^2 + 2*x*y + y^2 + 1\n")
-    task = [t for t in tasks_for_text(text, "<text>") if t.name == "t"][0]
+            "  calc (x + y)^2 + 1\n     = x^2 + 2*x*y + y^2 + 1   by lemma square_expand by lemma bad_square\n")
+    task = [t for t in tasks_for_text(text, "<text>") if t.name == "t"][0]  # a claim carries the lemmas it cites
     calc = task.claim.body
     body = A.Compare(("=",), (calc.first, calc.steps[0].rhs), span=calc.steps[0].span)
     step = replace(task.claim, family="identity", body=body)
