@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from mutate import OPERATORS, elaborate_mutant, mutants_of, shipped_claims  # noqa: E402
-from prove.runner import Task, run_tasks  # noqa: E402
+from mutate import OPERATORS, mutant_task, mutants_of, shipped_claims  # noqa: E402
+from prove.runner import run_tasks  # noqa: E402
 from prove.solver import Limits  # noqa: E402
 
 COLUMNS = ["mutants", "discarded", "refuted", "unknown", "equivalent", "error", "FALSE PROOF"]
@@ -65,19 +65,26 @@ def main(argv=None) -> int:
     tasks, made = [], []
     for source in shipped_claims():
         for mutant in mutants_of(source):
-            claim = elaborate_mutant(mutant, source)
-            if claim is not None and args.family and claim.family not in args.family:
+            task = mutant_task(mutant, source)
+            if task is not None and args.family and task.claim.family not in args.family:
                 continue
             rows[mutant.operator]["mutants"] += 1
-            if claim is None:
+            if task is None:
                 rows[mutant.operator]["discarded"] += 1
                 continue
-            tasks.append(Task(mutant.path, mutant.name, claim.line, "proved", "", claim=claim))
-            made.append((mutant, claim))
+            tasks.append(task)
+            made.append((mutant, task.claim))
     print(f"{sum(r['mutants'] for r in rows.values())} mutants, {len(tasks)} elaborate; checking "
           f"with jobs={args.jobs}, timeout={args.timeout:g} s", flush=True)
 
-    results = run_tasks(tasks, Limits(timeout=args.timeout), jobs=args.jobs)
+    done = []
+
+    def progress(result):
+        done.append(result)
+        if len(done) % 100 == 0:
+            print(f"  {len(done)} checked, {time.perf_counter() - started:.0f} s", flush=True)
+
+    results = run_tasks(tasks, Limits(timeout=args.timeout), jobs=args.jobs, on_result=progress)
     records, failures = [], []
     for (mutant, claim), result in zip(made, results):
         verdict = result.verdict.value

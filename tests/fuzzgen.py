@@ -625,3 +625,25 @@ def holds_at(f: Fuzz, point: dict) -> Optional[bool]:
     except Uncertain:
         return None
     return not _differ(left, right)
+
+
+# ------------------------------------------------------------ the verdicts
+
+
+def disagreement(f: Fuzz, result) -> str:
+    """'' when a checker's result on the claim agrees with the oracle, else what is wrong:
+    an error for a well-typed claim, a proof the oracle refutes, or a refutation at a
+    witness where the oracle certifies that the claim holds."""
+    verdict = result.verdict.value
+    if verdict == "error":
+        return f"a well-typed generated claim is an error: {result.reason}"
+    if verdict in ("proved", "verified"):
+        j = judge(f)
+        if j.status == "fails":
+            shown = ", ".join(f"{k} = {v}" for k, v in j.witness.items())
+            return f"{verdict}, but the oracle refutes it at {shown}: {j.reason}"
+    if verdict == "refuted" and result.witness:
+        point = parse_witness(result.witness, f.spec)
+        if point is not None and holds_at(f, point) is True:
+            return f"refuted at {result.witness}, where both sides are defined and equal"
+    return ""

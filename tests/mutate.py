@@ -22,9 +22,8 @@ from pathlib import Path
 from typing import Callable, Iterator, Optional
 
 from prove import ast as A
-from prove.elaborate import Claim, ModuleContext, elaborate, module_context, without
-from prove.errors import ProveError
-from prove.parser import parse, parse_tolerant
+from prove.parser import parse
+from prove.runner import Task, tasks_for_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = sorted((ROOT / "prove" / "lemmas").glob("*.claims")) + sorted((ROOT / "examples").glob("*.claims"))
@@ -220,12 +219,13 @@ OPERATORS: dict[str, Callable[[A.ClaimDecl, str], Iterator[Edit]]] = {
 
 @dataclass(frozen=True)
 class Source:
-    """A shipped claim and what a mutant of it needs to elaborate."""
+    """A shipped claim and what a mutant of it needs: the file's `use`s and
+    `let`s, and the claims of the same file that it cites."""
 
     path: str
     decl: A.ClaimDecl
     text: str  # the file's text
-    context: ModuleContext
+    preamble: str
 
 
 def shipped_claims(paths=SHIPPED) -> list[Source]:
@@ -233,8 +233,13 @@ def shipped_claims(paths=SHIPPED) -> list[Source]:
     for p in paths:
         text = Path(p).read_text(encoding="utf-8")
         module = parse(text, str(p))
-        ctx, _ = module_context(module, str(p))
-        out.extend(Source(str(p), item, text, ctx) for item in module.items if isinstance(item, A.ClaimDecl))
+        defs = [text[i.span.start:i.span.end] for i in module.items if isinstance(i, (A.Use, A.Let))]
+        claims = {i.name: i for i in module.items if isinstance(i, A.ClaimDecl)}
+        for decl in claims.values():
+            cited = {h.arg for n in A.walk(decl) if isinstance(n, A.CalcStep) for h in n.hints
+                     if h.kind == "by" and h.name == "lemma"}
+            lemmas = [text[claims[c].span.start:claims[c].span.end] for c in sorted(cited) if c in claims]
+            out.append(Source(str(p), decl, text, "\n".join(defs + lemmas) + "\n"))
     return out
 
 
@@ -256,14 +261,10 @@ def mutants_of(source: Source) -> list[Mutant]:
     return out
 
 
-def elaborate_mutant(mutant: Mutant, source: Source) -> Optional[Claim]:
-    """The mutant as a typed claim in its file's context, or None when it does not
-    parse or elaborate (a discarded mutant)."""
-    module, bad = parse_tolerant(mutant.text, mutant.path)
-    decls = [i for i in module.items if isinstance(i, A.ClaimDecl)]
-    if bad or len(decls) != 1:
+def mutant_task(mutant: Mutant, source: Source) -> Optional[Task]:
+    """The mutant as a runnable task, elaborated in its file's context, or None when it
+    does not parse or elaborate (a discarded mutant)."""
+    tasks = [t for t in tasks_for_text(source.preamble + mutant.text, mutant.path) if t.name == mutant.name]
+    if len(tasks) != 1 or tasks[0].claim is None:
         return None
-    try:
-        return elaborate(decls[0], mutant.path, without(source.context, mutant.name))
-    except (ProveError, RecursionError):
-        return None
+    return tasks[0]
