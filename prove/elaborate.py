@@ -1237,13 +1237,8 @@ def _pointwise_function_expr(first: A.Expr, params: tuple, fun_vars: dict):
             names = tuple(f"u{i + 1}" for i in range(k)) if k > 1 else ("u",)
         rest = names
     args = tuple(A.Name(p, span=first.span) for p in rest)
-
-    def apply(node):
-        if isinstance(node, A.Name) and node.id in bare:
-            return A.Call(node, args, span=node.span)
-        return None
-
-    return rest, A.rebuild(first, apply)
+    applied = {f: A.Call(A.Name(f, span=first.span), args, span=first.span) for f in bare}
+    return rest, A.substitute(first, applied)
 
 
 def _where_name_node(step: A.CalcWhere) -> A.Name:
