@@ -12,6 +12,8 @@ checked edge by edge) for "an order exists".  It enumerates the loop-free graphs
 only, 2^(n(n-1)) of them; the graphs with a self-loop need no enumeration
 (a self-loop is a cycle, and p(u) < p(u) fails), which favours the brute force.
 `--sample K` times 1 graph in K at 5 nodes and scales up (said in the output).
+The comparison needs networkx (`pip install -e '.[bench]'`); without it, it is
+skipped with a line that says so.
 """
 
 from __future__ import annotations
@@ -96,6 +98,12 @@ def main(argv=None) -> int:
         n += 1
 
     print()
+    try:
+        import networkx  # noqa: F401
+    except ModuleNotFoundError:
+        print("brute force against networkx: skipped, networkx is not installed "
+              "(pip install -e '.[bench]' installs it)")
+        return 0
     print("brute force, graph by graph with networkx (loop-free graphs enumerated), against prove")
     print(f"{'N':>3} {'graphs':>9} {'networkx s':>11} {'claim s':>8} {'ratio':>8}")
     for n in (4, 5):
