@@ -515,7 +515,7 @@ def _condition_words(need: Need) -> str:
     if need.kind == "tan":
         return f"tan's argument {arg} is never pi/2 + k*pi"
     if need.kind == "kink":
-        return f"{need.name} in {show(need.node)} is differentiable: its argument {arg} is never 0"
+        return f"{show(need.node)} is differentiable (its argument {arg} is never 0)"
     return f"{show(need.node)} is differentiable: the vector is never 0"
 
 
@@ -664,7 +664,7 @@ def _search(claim: Claim, sides: list, premises: list, open_needs: dict) -> Opti
             if found is not None:
                 full, why = found
                 if _recheck(claim, values, sides, premises, p, full):
-                    return _refuted(claim, inst, sides[p.side], full, why)
+                    return _refuted(claim, inst, sides[p.side], full, why, _bound_values(p, inst))
             if unresolved is None:
                 unresolved = need
     if unresolved is None and complete:
@@ -909,8 +909,15 @@ def _recheck(claim: Claim, values: dict, sides: list, premises: list, p: Partial
     return any(q.node is p.node and q.kind == p.kind and undefined_at(q, concrete, partials) for q in partials)
 
 
-def _refuted(claim: Claim, inst: I.Instance, side: Side, full: dict, why: str) -> Outcome:
+def _bound_values(p: Partial, inst: I.Instance) -> str:
+    """The values of sum indices at the failing term: ` (k = 2)`."""
+    names = [f"{k} = {v}" for k, v in (p.env or {}).items()
+             if k not in inst.env and isinstance(v, (int, sp.Integer))]
+    return f" ({', '.join(names)})" if names else ""
+
+
+def _refuted(claim: Claim, inst: I.Instance, side: Side, full: dict, why: str, bound: str = "") -> Outcome:
     shown_witness = I.witness(claim, inst, full)
-    at = ", ".join(f"{k} = {v}" for k, v in shown_witness.items())
+    at = " at " + ", ".join(f"{k} = {v}" for k, v in shown_witness.items()) if shown_witness else ""
     return Outcome(Verdict.REFUTED, method=METHOD + ", re-checked", witness=shown_witness,
-                   reason=f"{side.words} is undefined at {at}: {why}")
+                   reason=f"{side.words} is undefined{at}: {why}{bound}")
