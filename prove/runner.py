@@ -33,7 +33,7 @@ from prove.elaborate import Claim, ModuleContext, elaborate, module_context
 from prove.errors import SHOWN_WIDTH, ProveError, caret_block
 from prove.parser import parse, parse_tolerant
 from prove.solver import Limits
-from prove.verdict import Outcome, Result, Verdict
+from prove.verdict import INTERNAL_ERROR, Outcome, Result, Verdict
 
 MAX_FILE_BYTES = 4_000_000
 START_GRACE = 60.0  # seconds a fresh worker may take to say it is ready, or to start a claim sent to it
@@ -133,7 +133,6 @@ def tasks_for_text(text: str, path: str) -> list[Task]:
     except RecursionError:
         return [_file_task(path, "the file is nested too deeply to read")]
     except Exception as exc:  # a bug of the parser must cost this file only
-        from prove.verdict import INTERNAL_ERROR
         return [_file_task(path, f"{INTERNAL_ERROR}: reading the file failed: {type(exc).__name__}: {exc}",
                            internal=True)]
 
@@ -402,7 +401,17 @@ class Pool:
             for slot in self.slots:
                 if slot.ready and slot.job is None and pending:
                     index = pending.pop()
-                    slot.conn.send((index, jobs[index], self.limits))
+                    try:
+                        slot.conn.send((index, jobs[index], self.limits))
+                    except (OSError, EOFError):  # the worker died while idle: another one takes the claim
+                        pending.append(index)
+                        self.failed_starts += 1
+                        self._replace(slot)
+                        continue
+                    except Exception as exc:  # the job did not pickle: nothing was sent
+                        done(index, Outcome.internal_error(
+                            f"the claim could not be sent to a worker: {type(exc).__name__}: {exc}"), 0.0)
+                        continue
                     slot.job, slot.sent, slot.started = index, time.perf_counter(), None
             now = time.perf_counter()
             wait_for = max(0.0, min(s.deadline(timeout) for s in self.slots) - now)
