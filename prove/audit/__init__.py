@@ -55,7 +55,7 @@ class Finding:
 
 
 MAX_INSTANCES = 12
-ANALYSIS_INSTANCES = 12
+ANALYSIS_INSTANCES = 15
 
 
 def seed_of(claim) -> int:
@@ -138,7 +138,11 @@ def abstract_function(rng: random.Random, name: str, sort: S.Fun, sizes: dict, s
     return Fn(tuple(xs), body, (), f"{name}({', '.join(names)}) = {text}")
 
 
-SPARSE = [(0, 0, -1), (0, 0, 0, 1), (0, 0, 0, 0, 1), (0, 0, 0, 0, -1), (0, 1), (0, 0, 1), (0, 0, 0, -1), (1,)]
+# Coefficients, constant first: -w^2, w^3, w^4, -w^4, w, w^2, -w^3, 1, w^3 - 3w (a local minimum
+# that is not global), w^4 - 2w^2 (a local maximum between two minima), 3w^4 - 4w^3 - 12w^2
+# (two local minima of different heights).
+SPARSE = [(0, 0, -1), (0, 0, 0, 1), (0, 0, 0, 0, 1), (0, 0, 0, 0, -1), (0, 1), (0, 0, 1), (0, 0, 0, -1), (1,),
+          (0, -3, 0, 1), (0, 0, -2, 0, 1), (0, 0, -12, -4, 3)]
 
 
 def _poly_text(coeffs, var: str) -> str:
@@ -155,7 +159,7 @@ def _poly_text(coeffs, var: str) -> str:
 def poly_functions(rng: random.Random, name: str, var: str, degree: int, exact: bool) -> list:
     """Members of poly(var, degree <= d): sparse ones first, then random ones."""
     chosen = [c for c in SPARSE if (len(c) - 1 == degree if exact else len(c) - 1 <= degree)]
-    for _ in range(6):
+    for _ in range(4):
         coeffs = [rng.randint(-3, 3) for _ in range(degree + 1)]
         if exact and coeffs[-1] == 0:
             coeffs[-1] = rng.choice((-2, -1, 1, 2))
@@ -235,10 +239,10 @@ def _instances(claim, rng: random.Random, bound: Optional[str]) -> list:
         for indices in _index_choices(claim, sizes, rng):
             for functions in _function_choices(function_vars, sizes, rng):
                 out.append(_instance(claim, sizes, indices, functions, rng))
-    cap = ANALYSIS_INSTANCES if claim.family == "analysis" else MAX_INSTANCES
-    if len(out) > cap:
-        keep = [out[0]] + rng.sample(out[1:], cap - 1)
-        out = keep
+    if claim.family == "analysis":
+        return out[:ANALYSIS_INSTANCES]  # the sparse members come first
+    if len(out) > MAX_INSTANCES:
+        out = [out[0]] + rng.sample(out[1:], MAX_INSTANCES - 1)
     return out
 
 
@@ -457,7 +461,7 @@ def _point(inst: Instance, goal: Goal, rng: random.Random, k: int) -> dict:
     for j, s in enumerate(inst.symbols):
         if s in solved:
             values[s] = sp.Integer(0)
-        elif k < len(inst.special) and len(inst.special) > 1:
+        elif k < len(inst.special):
             values[s] = inst.special[(k + j) % len(inst.special)]
         else:
             values[s] = random_rational(rng, moderate=k % 3 == 0)
@@ -520,7 +524,7 @@ def _examine(claim, points: int, deadline, bound, rng) -> Finding:
         if not inst.symbols:
             per, tries = 1, 1
         else:
-            per = 2 if analysis else max(2, math.ceil(points / len(instances)))
+            per = max(2, min(3, len(inst.special))) if analysis else max(2, math.ceil(points / len(instances)))
             if _pairs(goal.body) > 8:  # a vector or matrix claim: each point checks every entry
                 per = max(2, per // 2)
             tries = 4 * per
