@@ -139,6 +139,38 @@ def test_counterexample_with_a_set():
     assert outcome.witness == {"G": "graph(1, [])", "S": "{1}"}
 
 
+def test_counterexample_cut_short_by_the_limit_is_still_refuted_and_says_so(monkeypatch):
+    """The clock jumps past the limit as soon as the solver returns its first
+    counterexample: the search for fewer edges stops, the verdict stands, and
+    the method no longer claims the smallest one."""
+    import z3
+
+    from prove.solver import graph_z3, graphs
+
+    clock = {"now": 0.0}
+
+    class Clock:
+        @staticmethod
+        def monotonic():
+            return clock["now"]
+
+    class Solver(z3.Solver):
+        def model(self):
+            clock["now"] = 1e9
+            return super().model()
+
+    monkeypatch.setattr(graphs, "time", Clock)
+    monkeypatch.setattr(graph_z3, "time", Clock)
+    monkeypatch.setattr(z3, "Solver", Solver)
+    text = "claim c:\n  forall G in graphs(nodes <= 5): acyclic(G) -> edges(G) <= nodes(G) - 1\n"
+    (claim,) = claims_of(text)
+    outcome = graphs.check(claim, Limits(timeout=10.0))
+    assert outcome.verdict is Verdict.REFUTED
+    assert "smallest" not in outcome.method and "time limit stopped the search for fewer edges" in outcome.method
+    assert outcome.witness["G"].startswith("graph(3, ")
+    assert independent_counterexample(claim, outcome.witness)
+
+
 # ---------------------------------------------------------------- twin checks
 
 @pytest.mark.parametrize("text, witness", [
