@@ -292,3 +292,8 @@ def test_runs_are_identical():
                  "forall G in graphs(nodes <= 5): acyclic(G) -> edges(G) <= nodes(G) - 1"]:
         first, second = examine(claim_of(body)), examine(claim_of(body))
         assert first == second
+
+
+def test_zero_polynomials_and_constants_are_members_too():
+    f = examine(claim_of("forall g in poly(w, degree <= 3), w0 in R: stationary(g(t) - diff(g(w0), w0) * t, w0)"))
+    assert f.status == "agrees"

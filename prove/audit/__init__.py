@@ -508,6 +508,8 @@ def examine(claim, *, points: int = 12, deadline: Optional[float] = None,
         return Finding("not_applicable", reason=str(exc))
     except RecursionError:
         return Finding("not_applicable", reason="the claim is too deeply nested")
+    except Exception as exc:  # a bug here must not cost the claim its verdict, but must show
+        return Finding("not_applicable", reason=f"the audit failed: {type(exc).__name__}: {exc}")
 
 
 def _examine(claim, points: int, deadline, bound, rng) -> Finding:

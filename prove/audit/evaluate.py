@@ -178,6 +178,8 @@ def decide(p: Pred, values: dict) -> Optional[bool]:
 
 
 def _first_nonvanishing(poly: sp.Poly, x) -> tuple:
+    if poly.is_zero:
+        return None, 0
     d = poly
     for k in range(1, poly.degree() + 1):
         d = d.diff()
