@@ -241,3 +241,36 @@ def test_homework_file_derivation_parts_are_as_expected():
         assert r.as_expected, (r.name, r.verdict, r.reason)
     offdiag = [r for r in results if r.name == "softmax_offdiagonal_as_written"][0]
     assert [s.verdict for s in offdiag.steps] == [Verdict.REFUTED, Verdict.REFUTED, Verdict.PROVED]
+
+
+# ------------------------------------------------- bounds of a chain (issue 10, class 10)
+
+# p is zero at every exact point the counterexample search tries first, so a step false
+# beyond its lemma's bound is not refuted before the lemma is tried.
+UP_TO_FOUR_LEMMA = ("let p(t) = t*(t-1)*(t+1)*(t-2)*(t+2)*(t-3)*(t-1/2)*(t+1/2)*(t-1/3)*(t-3/2)\n\n"
+                    "claim up_to_four:\n  forall n >= 1, A in R^(n x n): max(trace(A*0 + 1), 4) = 4\n\n")
+
+
+def _named(text):
+    return {r.name: r for r in prove.check(text, timeout=60)}
+
+
+def test_a_polynomial_step_names_the_sizes_it_checked():
+    r = _named("claim t:\n  forall n >= 5, z in R^n: calc dot(z, z) <= dot(z, z) + 1\n")["t"]
+    assert r.verdict is Verdict.VERIFIED and r.bound == "n = 5..12"
+
+
+def test_a_polynomial_step_over_a_whole_finite_range_is_proved():
+    r = _named("claim t:\n  forall n >= 2, z in R^n where n <= 4: calc dot(z, z) <= dot(z, z) + 1\n")["t"]
+    assert r.verdict is Verdict.PROVED, (r.verdict, r.bound, r.reason)
+
+
+def test_a_chain_holds_only_where_every_step_was_checked():
+    # step 1 is checked for n = 1..8, step 2 is capped at n = 1..4 by its lemma
+    r = _named(UP_TO_FOUR_LEMMA + "claim t:\n  forall n >= 1, z in R^n, x in R:\n"
+               "  calc p(x) * 4 + dot(z, z)\n"
+               "     <= p(x) * 4 + dot(z, z) + 1\n"
+               "     = p(x) * max(trace(outer(z, z)*0 + 1), 4) + dot(z, z) + 1   by lemma up_to_four\n")["t"]
+    assert [s.verdict for s in r.steps] == [Verdict.VERIFIED, Verdict.VERIFIED], r.steps
+    assert r.steps[0].reason == "bound: n = 1..8" and r.steps[1].reason == "bound: n = 1..4"
+    assert r.verdict is Verdict.VERIFIED and r.bound == "n = 1..4"

@@ -88,11 +88,32 @@ def _combine(steps: list[Step], rels: list[str], claim: Claim) -> Outcome:
     if ups and downs:
         return Outcome(Verdict.UNKNOWN, method=method, steps=steps_t,
                        reason="every step holds, but the chain mixes < and > so it relates nothing end to end")
-    bounds = [s.reason[len("bound: "):] for s in steps if s.verdict is Verdict.VERIFIED and s.reason
-              and s.reason.startswith("bound: ")]
     if any(s.verdict is Verdict.VERIFIED for s in steps):
-        return Outcome(Verdict.VERIFIED, method=method, bound=bounds[0] if bounds else None, steps=steps_t)
+        bound = _chain_bound([s for s in steps if s.verdict is Verdict.VERIFIED])
+        if bound is None:
+            return Outcome(Verdict.UNKNOWN, method=method, steps=steps_t,
+                           reason="every step holds, but for sizes that cannot be combined into one bound")
+        return Outcome(Verdict.VERIFIED, method=method, bound=bound, steps=steps_t)
     return Outcome(Verdict.PROVED, method=method, steps=steps_t)
+
+
+def _chain_bound(verified: list) -> Optional[str]:
+    """The sizes every verified step was checked at: the chain holds only there."""
+    texts = [s.reason[len("bound: "):] for s in verified if s.reason and s.reason.startswith("bound: ")]
+    if len(texts) != len(verified):
+        return None
+    if len(set(texts)) == 1:
+        return texts[0]
+    parsed = [_parse_bound(t) for t in texts]
+    if any(p is None for p in parsed):
+        return None
+    covered: dict = {}
+    for p in parsed:
+        for name, values in p.items():
+            covered[name] = covered[name] & values if name in covered else set(values)
+    if any(not v for v in covered.values()):
+        return None
+    return _render_bound(covered)
 
 
 # ------------------------------------------------------------------ one step
@@ -140,7 +161,6 @@ def z3_step(step_claim: Claim) -> Optional[Outcome]:
 
     if abstract.function_names(step_claim):
         return None
-    dims = [v for v in step_claim.variables if isinstance(v.sort, S.Int) and v.domain is None]
     try:
         instances = list(I.instances(step_claim))
     except Untranslatable:
@@ -169,10 +189,10 @@ def z3_step(step_claim: Claim) -> Optional[Outcome]:
         except _NotPolynomial:
             return None
     method = "z3: the negation of the step is unsat (polynomial arithmetic over the reals)"
-    if dims:
-        bound = ", ".join(v.name for v in dims) + f" = {I.SYMBOLIC_DIMS.start}..{I.SYMBOLIC_DIMS.stop - 1}"
-        return Outcome(Verdict.VERIFIED, method=method, bound=bound)
-    return Outcome(Verdict.PROVED, method=method)
+    sizes = I.enumerate_sizes(step_claim)
+    if sizes.names and not sizes.complete:
+        return Outcome(Verdict.VERIFIED, method=method, bound=sizes.bound())
+    return Outcome(Verdict.PROVED, method=method + (f", every {sizes.bound()} checked" if sizes.names else ""))
 
 
 class _NotPolynomial(Exception):
@@ -186,8 +206,8 @@ def _z3(e, zs: dict):
             return z3.RealVal(e)
         raise _NotPolynomial()
     if isinstance(e, sp.Symbol):
-        if e not in zs:
-            zs[e] = z3.Real(e.name)
+        if e not in zs:  # a Dummy may share its name with a user's symbol
+            zs[e] = z3.Real(f"{e.name}#{len(zs)}")
         return zs[e]
     if isinstance(e, sp.Rational):
         return z3.RealVal(f"{e.p}/{e.q}") if e.q != 1 else z3.RealVal(e.p)
