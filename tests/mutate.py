@@ -93,8 +93,12 @@ def _index_names(decl: A.ClaimDecl) -> list[str]:
 
 
 def flip_sign(decl: A.ClaimDecl, text: str) -> Iterator[Edit]:
-    """`a + b` -> `a - b`, `a - b` -> `a + b`, `-a` -> `a`."""
+    """`a + b` -> `a - b`, `a - b` -> `a + b`, `-a` -> `a`, `f(a)` -> `f(-a)`."""
     for node in _visible(decl):
+        if (isinstance(node, A.Call) and len(node.args) == 1 and isinstance(node.func, A.Name)
+                and node.func.id not in _NOT_SWAPPABLE and not isinstance(node.args[0], A.Neg)):
+            arg = node.args[0]
+            yield arg.span.start, arg.span.end, f"-{_paren(_src(text, arg))}"
         if isinstance(node, A.BinOp) and node.op in "+-":
             other = "-" if node.op == "+" else "+"
             yield (node.span.start, node.span.end,
@@ -171,17 +175,29 @@ _FLIP = {"<=": "<", "<": "<=", ">=": ">", ">": ">=", "=": "!=", "!=": "="}
 _GAP = re.compile(r"\s*(<=|>=|!=|<|>|=)\s*")
 
 
+def _hypothesis_spans(decl: A.ClaimDecl) -> list[tuple[int, int]]:
+    spans = []
+    for node in _visible(decl):
+        hyp = node.where if isinstance(node, A.Binder) else node.left if isinstance(node, A.Implies) else None
+        if hyp is not None:
+            spans.append((hyp.span.start, hyp.span.end))
+    return spans
+
+
 def flip_comparison(decl: A.ClaimDecl, text: str) -> Iterator[Edit]:
-    """`<=` <-> `<`, `>=` <-> `>`, `=` <-> `!=`, in formulas and calc steps."""
+    """`<=` <-> `<` and `>=` <-> `>` everywhere (calc steps too); `=` <-> `!=` in a
+    hypothesis or a premise (`where i != j`), where the claim is still an identity."""
+    hypotheses = _hypothesis_spans(decl)
     for node in _visible(decl):
         if isinstance(node, A.Compare):
+            inside = any(a <= node.span.start and node.span.end <= b for a, b in hypotheses)
             for left, right in zip(node.operands, node.operands[1:]):
                 gap = text[left.span.end:right.span.start]
                 m = _GAP.fullmatch(gap)
-                if m:
+                if m and (inside or m.group(1) not in ("=", "!=")):
                     start = left.span.end + m.start(1)
                     yield start, left.span.end + m.end(1), _FLIP[m.group(1)]
-        elif isinstance(node, A.CalcStep) and node.rel in _FLIP and node.rel != "!=":
+        elif isinstance(node, A.CalcStep) and node.rel in _FLIP and node.rel not in ("=", "!="):
             yield node.span.start, node.span.start + len(node.rel), _FLIP[node.rel]
 
 
