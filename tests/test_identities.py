@@ -77,3 +77,27 @@ def test_hypothesis_is_used_not_ignored():
     with_h = prove.check("claim t: forall y in R^2 where y[1] + y[2] = 1: y[1] = 1 - y[2]")[0]
     without = prove.check("claim t: forall y in R^2: y[1] = 1 - y[2]")[0]
     assert (with_h.verdict.value, without.verdict.value) == ("proved", "refuted")
+
+
+# A non-strict sign must not reach SymPy where a derivative is taken: it would
+# rewrite abs(x) to x and hide the kink at 0.  Checked on the backend alone,
+# without the definedness pass in front of it.
+@pytest.mark.parametrize("body", [
+    "forall x in R where x >= 0: diff(abs(x), x) = 1",
+    "forall s in R where s <= 0: diff(abs(s), s) = -1",
+    "forall y in R where y <= 0: diff(relu(y), y) = 0",
+    "forall x in R: x >= 0 -> diff(max(x, 0), x) = 1",
+])
+def test_the_backend_alone_does_not_prove_a_derivative_at_a_kink(body):
+    from prove.elaborate import ModuleContext, elaborate
+    from prove.parser import parse
+    from prove.solver import identities
+
+    (decl,) = parse(f"claim t: {body}", "<t>").items
+    claim = elaborate(decl, "<t>", ModuleContext())
+    assert identities.check(claim).verdict not in (Verdict.PROVED, Verdict.VERIFIED)
+
+
+def test_a_non_strict_sign_still_helps_where_no_derivative_is_taken():
+    (r,) = prove.check("claim t: forall x in R where x >= 0: sqrt(x^2) = x")
+    assert r.verdict is Verdict.PROVED

@@ -75,7 +75,8 @@ def _combine(steps: list[Step], rels: list[str], claim: Claim) -> Outcome:
     if refuted:
         first = refuted[0]
         lines = ", ".join(str(s.line) for s in refuted)
-        reason = (f"the step at line {first.line} does not hold (its two sides differ at the witness)"
+        why = first.reason or "its two sides differ at the witness"
+        reason = (f"the step at line {first.line} does not hold ({why})"
                   + (f"; failing steps at lines {lines}" if len(refuted) > 1 else ""))
         return Outcome(Verdict.REFUTED, method=method, witness=first.witness, reason=reason, steps=steps_t)
     open_steps = [s for s in steps if s.verdict not in (Verdict.PROVED, Verdict.VERIFIED)]

@@ -218,10 +218,17 @@ def _dim(d, values) -> int:
     return d if isinstance(d, int) else values[d]
 
 
+_DERIVATIVES = {"diff", "grad", "hessian", "jacobian"}
+
+
 def _stated_signs(claim: Claim) -> dict:
     """Signs the claim states of a scalar variable (`x > 0`, `0 <= t`), given to
-    SymPy as assumptions: only what the claim said, nothing more."""
+    SymPy as assumptions: only what the claim said, nothing more.  Where a
+    derivative is taken only strict signs are given: `nonnegative` rewrites
+    `abs(x)` to `x` at once, and the kink at 0 would never be seen."""
     out: dict = {}
+    strict_only = any(isinstance(n, A.Call) and isinstance(n.func, A.Name) and n.func.id in _DERIVATIVES
+                      for part in (claim.body, *claim.hypotheses) for n in A.walk(part))
 
     def visit(h):
         if isinstance(h, A.And):
@@ -235,6 +242,8 @@ def _stated_signs(claim: Claim) -> dict:
             a, b, op = b, a, {"<": ">", "<=": ">=", ">": "<", ">=": "<="}.get(op, op)
         if isinstance(a, A.Name) and isinstance(b, A.Num) and b.value == 0:
             key = {">": "positive", ">=": "nonnegative", "<": "negative", "<=": "nonpositive"}.get(op)
+            if strict_only and op in (">=", "<="):
+                return
             if key and isinstance(claim.sorts.get(a.id), (S.Real,)):
                 out.setdefault(a.id, {})[key] = True
 
