@@ -10,9 +10,10 @@ expression.  Construction only suggests the answer; the oracle decides it.
 
 The oracle (`judge`) evaluates the claim at exact rational points (simple
 ones first, then seeded random ones, every index value) under the semantics
-of issue 10: a claim is false at a point where a side is undefined
-(a denominator is 0, a log argument <= 0, a sqrt argument < 0, anywhere in the
-side's syntax tree, inside `diff` included) or where the two sides differ.
+of docs/language.md ("Where an expression is defined"): a claim is false at a
+point where a side is undefined (a denominator is 0, a log argument <= 0, a
+sqrt argument < 0, or <= 0 under `diff`, anywhere in the side's syntax tree)
+or where the two sides differ.
 Values are certified by `evalf(strict=True)` at 40 digits; a point where a
 value or a condition cannot be certified is skipped, so the oracle only ever
 says `fails` with a certified witness.
@@ -107,7 +108,9 @@ def render(t: T) -> str:
     if op == "lse":
         return "logsumexp(z)"
     if op == "sum":
-        return f"sum(k, {render(a[0])})" if t.val == "implicit" else f"sum(k in 1..{DIM}, {render(a[0])})"
+        # `sum(k, ...)` takes k's range from the vectors it indexes: only when there is one
+        implicit = t.val == "implicit" and _mentions_k(a[0])
+        return f"sum(k, {render(a[0])})" if implicit else f"sum(k in 1..{DIM}, {render(a[0])})"
     if op == "diff":
         var = t.val if isinstance(t.val, str) else f"z[{_ix(t.val[1])}]"
         return f"diff({render(a[0])}, {var})"
@@ -202,7 +205,7 @@ def fuzz_claims(draw, max_depth: int = 3):
         for _ in range(rng.randint(1, 3)):
             rhs = rewrite(rhs, rng)
         if mode == "perturb":
-            rhs = perturb(rhs, rng, spec)
+            rhs = perturb(rhs, rng)
     return Fuzz(spec, lhs, rhs, mode)
 
 
@@ -379,7 +382,7 @@ def _has_sum(t: T) -> bool:
     return t.op == "sum" or any(_has_sum(a) for a in t.args)
 
 
-def _mutations(t: T, spec: Spec) -> list[T]:
+def _mutations(t: T) -> list[T]:
     op, a = t.op, t.args
     out = []
     if op == "num":
@@ -408,9 +411,9 @@ def _mutations(t: T, spec: Spec) -> list[T]:
     return out
 
 
-def perturb(t: T, rng: random.Random, spec: Spec) -> T:
+def perturb(t: T, rng: random.Random) -> T:
     """One small edit that usually changes the value."""
-    options = [(p, new) for p, node in _positions(t) for new in _mutations(node, spec)]
+    options = [(p, new) for p, node in _positions(t) for new in _mutations(node)]
     if not options:
         return T("add", (t, ONE))
     path, new = rng.choice(options)
@@ -469,17 +472,19 @@ def to_sympy(t: T, env: dict) -> sp.Expr:
     return {"add": lambda: u + w, "sub": lambda: u - w, "mul": lambda: u * w, "div": lambda: u / w}[op]()
 
 
-def conditions(t: T, env: dict) -> list[tuple[str, sp.Expr]]:
+def conditions(t: T, env: dict, under_diff: bool = False) -> list[tuple[str, sp.Expr]]:
     """Where the tree is defined, read from the tree (never from SymPy's
-    simplified form): ("pos", e) e > 0, ("nonneg", e) e >= 0, ("nonzero", e) e != 0."""
+    simplified form): ("pos", e) e > 0, ("nonneg", e) e >= 0, ("nonzero", e) e != 0.
+    Under `diff` a sqrt needs a positive argument (defined on both sides of the point)."""
     op, a = t.op, t.args
     if op == "sum":
-        return [c for k in range(1, DIM + 1) for c in conditions(a[0], {**env, "k": k})]
-    out = [c for child in a for c in conditions(child, env)]
+        return [c for k in range(1, DIM + 1) for c in conditions(a[0], {**env, "k": k}, under_diff)]
+    inner = under_diff or op == "diff"
+    out = [c for child in a for c in conditions(child, env, inner)]
     if op == "log":
         out.append(("pos", to_sympy(a[0], env)))
     elif op == "sqrt":
-        out.append(("nonneg", to_sympy(a[0], env)))
+        out.append(("pos" if under_diff else "nonneg", to_sympy(a[0], env)))
     elif op == "div":
         out.append(("nonzero", to_sympy(a[1], env)))
     elif op == "pow" and t.val < 0:

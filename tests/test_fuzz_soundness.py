@@ -58,6 +58,9 @@ def test_oracle_refutes_a_side_undefined_on_the_domain():
     exp_log = claim(T("exp", (T("log", (X,)),)), X)
     assert judge(exp_log).status == "fails"
     assert judge(claim(T("exp", (T("log", (X,)),)), X, positive=("x",))).status == "holds"
+    # under diff, sqrt needs a positive argument: sqrt(x)^2 is x, but not differentiable at 0 here
+    d = claim(T("diff", (T("pow", (T("sqrt", (X,)),), 2),), "x"), T("num", val=Fraction(1)))
+    assert holds_at(d, {"x": Fraction(0)}) is False and holds_at(d, {"x": Fraction(1)}) is True
 
 
 def test_oracle_accepts_true_identities_of_every_kind():

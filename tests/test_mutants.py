@@ -4,13 +4,12 @@ tests/mutate.py makes mutants of every claim in prove/lemmas/ and examples/
 (flip a sign, drop or duplicate a factor, swap two indices, change a
 constant, flip a comparison, drop a hypothesis).  Here: the operators on small
 claims, the corpus as a whole, and a seeded sample of mutants through the full
-checker, where a mutant that the audit"s evaluator (run on its own, on the
+checker, where a mutant that the audit's evaluator (run on its own, on the
 mutant as written) refutes must never be `proved` or `verified`.  The whole
 corpus, with counts: `python bench/mutants.py`.
 """
 
 import random
-from pathlib import Path
 
 import pytest
 
