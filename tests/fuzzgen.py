@@ -37,14 +37,14 @@ DIM = 3
 @dataclass(frozen=True)
 class T:
     """A node: op is num | var | z | delta | neg | exp | log | sqrt | sigmoid | tanh |
-    softplus | add | sub | mul | div | pow | softmax | lse | sum | diff."""
+    softplus | abs | relu | sign | add | sub | mul | div | pow | softmax | lse | sum | diff."""
 
     op: str
     args: tuple = ()
     val: object = None
 
 
-UNARY = ("neg", "exp", "log", "sqrt", "sigmoid", "tanh", "softplus")
+UNARY = ("neg", "exp", "log", "sqrt", "sigmoid", "tanh", "softplus", "abs", "relu", "sign")
 BINARY = ("add", "sub", "mul", "div")
 ZERO, ONE = T("num", val=Fraction(0)), T("num", val=Fraction(1))
 
@@ -283,6 +283,12 @@ def derivative(t: T, v) -> T:
         return _mul(du, T("sub", (ONE, T("pow", (t,), 2))))
     if op == "softplus":
         return _mul(du, T("sigmoid", (a[0],)))
+    if op == "abs":
+        return _mul(du, T("sign", (a[0],)))
+    if op == "relu":
+        return _mul(du, T("div", (T("add", (T("sign", (a[0],)), ONE)), _num(2))))
+    if op == "sign":
+        return ZERO
     if op == "pow":
         n = t.val
         lower = a[0] if n == 2 else T("pow", (a[0],), n - 1) if n != 0 else ZERO
@@ -320,6 +326,10 @@ def _rules(t: T) -> list[T]:
     if op == "softplus":
         out.append(T("log", (T("add", (ONE, T("exp", (a[0],)))),)))
         out.append(T("add", (T("softplus", (T("neg", (a[0],)),)), a[0])))
+    if op == "abs":
+        out.append(T("sqrt", (T("pow", (a[0],), 2),)))
+    if op == "relu":
+        out.append(T("div", (T("add", (a[0], T("abs", (a[0],)))), _num(2))))
     if op == "exp" and a[0].op in ("add", "sub"):
         left, right = T("exp", (a[0].args[0],)), T("exp", (a[0].args[1],))
         out.append(T("mul", (left, right)) if a[0].op == "add" else T("div", (left, right)))
@@ -396,8 +406,10 @@ def _mutations(t: T) -> list[T]:
     if op == "div":
         out.append(a[0])
         out.append(T("div", (a[1], a[0])))
-    if op in ("sigmoid", "tanh", "softplus", "exp"):
+    if op in ("sigmoid", "tanh", "softplus", "exp", "relu", "sign"):
         out.append(T(op, (T("neg", (a[0],)),)))
+    if op == "abs":
+        out.append(a[0])
     if op == "neg":
         out.append(a[0])
     if op == "pow":
@@ -422,8 +434,9 @@ def perturb(t: T, rng: random.Random) -> T:
 
 # ------------------------------------------------------------------ oracle
 
-X, Y = sp.Symbol("x"), sp.Symbol("y")
-Z = tuple(sp.Symbol(f"z{c}") for c in range(1, DIM + 1))
+# Real symbols, so that diff(Abs(x), x) is sign(x); values are only ever taken at points.
+X, Y = sp.Symbol("x", real=True), sp.Symbol("y", real=True)
+Z = tuple(sp.Symbol(f"z{c}", real=True) for c in range(1, DIM + 1))
 
 
 def _resolve(i: Index, env: dict) -> int:
@@ -466,6 +479,12 @@ def to_sympy(t: T, env: dict) -> sp.Expr:
         return sp.tanh(u)
     if op == "softplus":
         return sp.log(1 + sp.exp(u))
+    if op == "abs":
+        return sp.Abs(u)
+    if op == "relu":
+        return sp.Max(u, 0)
+    if op == "sign":
+        return sp.sign(u)
     if op == "pow":
         return u ** t.val
     w = to_sympy(a[1], env)
@@ -475,7 +494,8 @@ def to_sympy(t: T, env: dict) -> sp.Expr:
 def conditions(t: T, env: dict, under_diff: bool = False) -> list[tuple[str, sp.Expr]]:
     """Where the tree is defined, read from the tree (never from SymPy's
     simplified form): ("pos", e) e > 0, ("nonneg", e) e >= 0, ("nonzero", e) e != 0.
-    Under `diff` a sqrt needs a positive argument (defined on both sides of the point)."""
+    Under `diff` a sqrt needs a positive argument (defined on both sides of the point),
+    and at a kink of abs, relu or sign ("kink", e = 0) the oracle does not judge."""
     op, a = t.op, t.args
     if op == "sum":
         return [c for k in range(1, DIM + 1) for c in conditions(a[0], {**env, "k": k}, under_diff)]
@@ -489,6 +509,8 @@ def conditions(t: T, env: dict, under_diff: bool = False) -> list[tuple[str, sp.
         out.append(("nonzero", to_sympy(a[1], env)))
     elif op == "pow" and t.val < 0:
         out.append(("nonzero", to_sympy(a[0], env)))
+    elif op in ("abs", "relu", "sign") and under_diff:
+        out.append(("kink", to_sympy(a[0], env)))
     return out
 
 
@@ -515,6 +537,10 @@ def _certified(e: sp.Expr) -> sp.Number:
 
 
 def _holds(kind: str, value: sp.Number) -> bool:
+    if kind == "kink":
+        if value.is_zero:  # a derivative there may or may not exist (abs(x^2) has one)
+            raise Uncertain("at a kink")
+        return True
     if value.is_zero:
         return kind == "nonneg"
     if not value.is_Rational and abs(value) < sp.Float("1e-35"):
