@@ -1242,19 +1242,8 @@ def _pointwise_function_expr(first: A.Expr, params: tuple, fun_vars: dict):
 
 
 def _where_name_node(step: A.CalcWhere) -> A.Name:
-    """The name of `where NAME = EXPR`, at its own span when the parser gave
-    one, else estimated from the line's: after `where` and one space, or
-    before ` = ` when that is further right."""
-    if step.name_span.line:
-        return A.Name(step.name, span=step.name_span)
-    sp = step.span
-    column = sp.column + len("where ")
-    if step.expr.span.line == sp.line and step.expr.span.column > column + len(step.name):
-        # `where x = e`: the name ends before ` = `, which fixes it even with more spaces after `where`
-        column = max(column, step.expr.span.column - len(" = ") - len(step.name))
-    start = sp.start + (column - sp.column)
-    return A.Name(step.name, span=A.Span(sp.line, column, sp.line, column + len(step.name), start,
-                                         start + len(step.name)))
+    """The name of `where NAME = EXPR`, at its own span."""
+    return A.Name(step.name, span=step.name_span)
 
 
 def _is_variable(e: A.Expr) -> bool:

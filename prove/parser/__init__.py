@@ -375,7 +375,7 @@ class _ToAst:
         return A.CalcStep(str(rel), rhs, tuple(hints), span=_span(meta))
 
     def calc_where(self, meta, children):
-        return A.CalcWhere(str(children[0]), children[1], span=_span(meta))
+        return A.CalcWhere(str(children[0]), children[1], span=_span(meta), name_span=_tok_span(children[0]))
 
     def by_hint(self, meta, children):
         name, arg = children
