@@ -294,25 +294,32 @@ def walk(node):
         stack.extend(reversed(children(current)))
 
 
-def rebuild(node, fn):
-    """Rebuild a tree bottom-up; `fn(node)` returns a replacement or None to keep it."""
-    if not isinstance(node, Node):
-        return node
+def map_children(node, fn):
+    """`node` with `fn(child)` in place of each direct sub-node; the same
+    object when nothing changed."""
     changes = {}
     for f in fields(node):
         if f.name == "span":
             continue
         value = getattr(node, f.name)
         if isinstance(value, Node):
-            new = rebuild(value, fn)
-        elif isinstance(value, tuple):
-            new = tuple(rebuild(v, fn) if isinstance(v, Node) else v for v in value)
+            new = fn(value)
+        elif isinstance(value, tuple) and any(isinstance(v, Node) for v in value):
+            new = tuple(fn(v) if isinstance(v, Node) else v for v in value)
+            if all(a is b for a, b in zip(new, value)):
+                new = value
         else:
             continue
         if new is not value:
             changes[f.name] = new
-    if changes:
-        node = replace(node, **changes)
+    return replace(node, **changes) if changes else node
+
+
+def rebuild(node, fn):
+    """Rebuild a tree bottom-up; `fn(node)` returns a replacement or None to keep it."""
+    if not isinstance(node, Node):
+        return node
+    node = map_children(node, lambda child: rebuild(child, fn))
     result = fn(node)
     return node if result is None else result
 
@@ -510,20 +517,7 @@ class Binding:
                 else:
                     steps.append(self.substitute(step, current))
             return replace(node, first=first, steps=tuple(steps))
-        changes = {}
-        for f in fields(node):
-            if f.name == "span":
-                continue
-            value = getattr(node, f.name)
-            if isinstance(value, Node):
-                new = self.substitute(value, mapping)
-            elif isinstance(value, tuple) and any(isinstance(v, Node) for v in value):
-                new = tuple(self.substitute(v, mapping) if isinstance(v, Node) else v for v in value)
-            else:
-                continue
-            if new is not value:
-                changes[f.name] = new
-        return replace(node, **changes) if changes else node
+        return map_children(node, lambda child: self.substitute(child, mapping))
 
 
 def _value_key(value):

@@ -7,7 +7,7 @@ Every problem is an `ElaborationError` with the span of the offending node.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -323,20 +323,7 @@ class _LetExpander:
             return replace(node, first=first, steps=tuple(steps))
         if A._opaque(node):
             return node
-        changes = {}
-        for f in fields(node):
-            if f.name == "span":
-                continue
-            value = getattr(node, f.name)
-            if isinstance(value, A.Node):
-                new = self.expand(value, bound, site)
-            elif isinstance(value, tuple) and any(isinstance(v, A.Node) for v in value):
-                new = tuple(self.expand(v, bound, site) if isinstance(v, A.Node) else v for v in value)
-            else:
-                continue
-            if new is not value:
-                changes[f.name] = new
-        return replace(node, **changes) if changes else node
+        return A.map_children(node, lambda child: self.expand(child, bound, site))
 
 
 def substitute(expr: A.Expr, mapping: dict[str, A.Expr]) -> A.Expr:

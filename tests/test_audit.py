@@ -4,7 +4,6 @@ agrees on true claims; it says `uncertain` when it cannot certify; it turns a
 wrong `proved` into `refuted`; its points come from a seed, so runs agree."""
 
 from fractions import Fraction
-import itertools
 
 import pytest
 import sympy as sp

@@ -415,8 +415,7 @@ class Translator:
         if isinstance(a, Fn) or isinstance(b, Fn):
             raise NotAudited("`@` with a function")
         x, y = self._as_matrix(a), self._as_matrix(b)  # a scalar is a 1 x 1 matrix
-        (r1, c1), (r2, c2) = x.shape, y.shape
-        if c1 != r2:
+        if x.shape[1] != y.shape[0]:
             raise NotAudited("`@` of shapes that do not match")
         cols = list(zip(*y.rows))
         rows = tuple(tuple(sp.Add(*[p * q for p, q in zip(row, col)]) for col in cols) for row in x.rows)

@@ -277,7 +277,6 @@ def lemma_step(step_claim: Claim, name: str) -> Outcome:
                                    f"({status.bound or 'not stated'}) that a step cannot be restricted to")
     left, right = body.operands
     lhs, rhs = step_claim.body.operands
-    rel = step_claim.body.ops[0]
     tried, reasons = 0, []
     for pat, rep in ((left, right), (right, left)):
         for side in (0, 1):
@@ -424,7 +423,7 @@ class _Unrelated(Exception):
 def _bounds_of(var, claim: Claim, term) -> tuple:
     """A size variable's range from its binder and the claim's hypotheses on it;
     a dimension is at least 1."""
-    dims = _dimension_names(claim)
+    dims = I.dimension_names(claim)
     low = 1 if var.name in dims else None
     high, excluded = None, set()
     facts = [var.bound] if var.bound is not None else []
@@ -454,18 +453,6 @@ def _bounds_of(var, claim: Claim, term) -> tuple:
         if op == "!=":
             excluded.add(k)
     return low, high, excluded
-
-
-def _dimension_names(claim: Claim) -> set:
-    def dims(s):
-        if isinstance(s, S.Vec):
-            return [s.dim]
-        if isinstance(s, S.Mat):
-            return [s.rows, s.cols]
-        if isinstance(s, S.Fun):
-            return dims(s.source) + dims(s.target)
-        return []
-    return {d for v in claim.variables for d in dims(v.sort) if isinstance(d, str)}
 
 
 def _step_range(var, claim: Claim) -> tuple:
@@ -601,30 +588,10 @@ def _rewrite(expr, pat, rep, lemma: Claim, step_claim: Claim):
                                   else A.Num(Fraction(image), str(image), span=node.span))
             found.append(match.ints)
             return substitute(rep, binding)
-        return _descend(node, visit)
+        return A.map_children(node, visit)
 
     out = visit(expr)
     return (out, found[0]) if found else None
-
-
-def _descend(node, visit):
-    """Rebuild node from visit(child) of each child."""
-    changes = {}
-    for f in fields(node):
-        if f.name == "span":
-            continue
-        value = getattr(node, f.name)
-        if isinstance(value, A.Node):
-            new = visit(value)
-        elif isinstance(value, tuple) and any(isinstance(v, A.Node) for v in value):
-            new = tuple(visit(v) if isinstance(v, A.Node) else v for v in value)
-            if all(a is b for a, b in zip(new, value)):
-                new = value
-        else:
-            continue
-        if new is not value:
-            changes[f.name] = new
-    return replace(node, **changes) if changes else node
 
 
 class _Match:

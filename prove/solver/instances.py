@@ -92,7 +92,8 @@ def size_variables(claim: Claim) -> list:
     return [v for v in claim.variables if isinstance(v.sort, S.Int) and not isinstance(v.domain, A.Range)]
 
 
-def _dimension_names(claim: Claim) -> set:
+def dimension_names(claim: Claim) -> set:
+    """The names that size a vector, a matrix or a function's space (`n` of `R^n`)."""
     def dims(s):
         if isinstance(s, S.Vec):
             return [s.dim]
@@ -145,7 +146,7 @@ def enumerate_sizes(claim: Claim, dims: range = SYMBOLIC_DIMS) -> Sizes:
     """Values for the integer variables: every index of a range, `len(dims)`
     values of each size variable (see `Sizes`)."""
     int_vars = [v for v in claim.variables if isinstance(v.sort, S.Int)]
-    dimensions = _dimension_names(claim)
+    dimensions = dimension_names(claim)
     count = len(dims)
     out: list = []
     complete = True
