@@ -187,6 +187,42 @@ def test_symbolic_chain_with_where():
     assert [s.verdict for s in r.steps] == [Verdict.PROVED, Verdict.PROVED]
 
 
+SOFTMAX_DIAG_WRONG_SUM = ("(exp(z[j]) * S - exp(z[j]) * exp(z[i])) / S^2", "sum(k, exp(-(z[k])))")
+
+
+def _softmax_step_differs(w) -> bool:
+    """The softmax diagonal with S = sum exp(-z[k]) at the witness, evaluated here."""
+    n, i, j, z = int(w["n"]), int(w["i"]), int(w["j"]), _vec(w["z"])
+    zs = sp.symbols(f"z1:{n + 1}")
+    lhs = sp.diff(sp.exp(zs[i - 1]) / sum(sp.exp(u) for u in zs), zs[j - 1])
+    big_s = sum(sp.exp(-u) for u in zs)
+    rhs = (sp.exp(zs[j - 1]) * big_s - sp.exp(zs[j - 1]) * sp.exp(zs[i - 1])) / big_s ** 2
+    return i == j and abs((lhs - rhs).subs(dict(zip(zs, z))).evalf(30)) > 1e-20
+
+
+def test_symbolic_step_with_a_wrong_sum_abbreviation_is_refuted():
+    # SymPy's simplify raised StopIteration on these sums; the step came back unknown
+    rhs, total = SOFTMAX_DIAG_WRONG_SUM
+    (r,) = prove.check("claim t:\n"
+                       "  forall n >= 1, z in R^n, i in 1..n, j in 1..n where i = j:\n"
+                       "  calc diff(softmax(z)[i], z[j])\n"
+                       f"     where S = {total}\n"
+                       f"     = {rhs}\n"
+                       "  expect refuted\n")
+    assert r.verdict is Verdict.REFUTED, (r.verdict, r.reason)
+    assert [s.verdict for s in r.steps] == [Verdict.REFUTED]
+    assert _softmax_step_differs(r.witness)
+
+
+def test_symbolic_identity_with_the_same_wrong_sum_is_refuted():
+    rhs, total = SOFTMAX_DIAG_WRONG_SUM
+    (r,) = prove.check("claim t: forall n >= 1, z in R^n, i in 1..n, j in 1..n where i = j:\n"
+                       f"  diff(softmax(z)[i], z[j]) = {rhs.replace('S', total)}\n"
+                       "  expect refuted\n")
+    assert r.verdict is Verdict.REFUTED, (r.verdict, r.reason)
+    assert _softmax_step_differs(r.witness)
+
+
 def test_polynomial_inequality_step_goes_to_z3():
     (r,) = prove.check("claim t:\n  forall a in R, b in R, d in R where 0 < d and d <= 1 and b < a:\n"
                        "  calc (1 - d) * a + d * b\n     < (1 - d) * a + d * a\n     = a\n")
