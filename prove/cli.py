@@ -27,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="claim files, or folders to search for *.claims")
     p.add_argument("--timeout", type=_positive_float, default=10.0, metavar="SECONDS",
-                   help="time limit per claim (default 10)")
+                   help="time limit per claim, in CPU seconds of its own work (default 10)")
     p.add_argument("--jobs", "-j", type=_positive_int, default=None, metavar="N",
                    help="claims checked in parallel (default: number of cores, at most 4)")
     p.add_argument("--memory", type=_positive_int, default=4096, metavar="MB",

@@ -37,6 +37,19 @@ from prove.verdict import INTERNAL_ERROR, Outcome, Result, Verdict
 
 MAX_FILE_BYTES = 4_000_000
 START_GRACE = 60.0  # seconds a fresh worker may take to say it is ready, or to start a claim sent to it
+WALL_CAP = 4.0  # a claim's wall time may stretch to this many times its limit on a loaded machine
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") and "SC_CLK_TCK" in os.sysconf_names else 100
+
+
+def cpu_seconds(pid: int) -> Optional[float]:
+    """CPU seconds a process has used (user + system, all its threads), or None
+    where /proc cannot tell (then the limit falls back to wall time)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields_ = f.read().rsplit(b")", 1)[1].split()
+        return (int(fields_[11]) + int(fields_[12])) / _TICK
+    except (OSError, IndexError, ValueError):
+        return None
 NESTED_TOO_DEEPLY = "expression nested too deeply for the checker (after expanding its `let` definitions)"
 
 
@@ -330,6 +343,8 @@ class _Slot:
     job: Optional[int] = None
     sent: float = 0.0
     started: Optional[float] = None  # when the worker said it started the job
+    cpu_start: Optional[float] = None  # the worker's CPU seconds then
+    check_at: float = 0.0  # when to look again whether the claim has used its time
 
     def deadline(self, timeout: float) -> float:
         if not self.ready:
@@ -338,7 +353,22 @@ class _Slot:
             return float("inf")
         if self.started is None:
             return self.sent + START_GRACE
-        return self.started + timeout
+        return self.check_at
+
+    def start(self, now: float, timeout: float) -> None:
+        self.started, self.cpu_start, self.check_at = now, cpu_seconds(self.process.pid), now + timeout
+
+    def used_up(self, now: float, timeout: float) -> bool:
+        """The limit counts the CPU time of the claim's own work, so that a loaded
+        machine stretches a claim's wall time but does not change its verdict;
+        wall time counts where the CPU time cannot be read, and caps the claim
+        at WALL_CAP times its limit."""
+        cpu = cpu_seconds(self.process.pid) if self.cpu_start is not None else None
+        used = now - self.started if cpu is None else cpu - self.cpu_start
+        if used >= timeout or now - self.started >= WALL_CAP * timeout:
+            return True
+        self.check_at = now + max(0.02, timeout - used)
+        return False
 
 
 class Pool:
@@ -426,7 +456,7 @@ class Pool:
                             if message[0] == "ready":
                                 slot.ready, self.failed_starts = True, 0
                             elif message[0] == "started" and message[1] == slot.job:
-                                slot.started = time.perf_counter()
+                                slot.start(time.perf_counter(), timeout)
                             elif message[0] == "done" and message[1] == slot.job:
                                 index, slot.job, slot.started = slot.job, None, None
                                 done(index, message[2], message[3])
@@ -435,7 +465,7 @@ class Pool:
                         continue
                 if slot.process.sentinel in ready and not slot.process.is_alive() and not slot.conn.poll():
                     self._lost(slot, now)
-                elif now >= slot.deadline(timeout):
+                elif now >= slot.deadline(timeout) and (slot.started is None or slot.used_up(now, timeout)):
                     self._overran(slot, now, timeout)
             if self.failed_starts > 3 * self.size:
                 while pending:

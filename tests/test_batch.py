@@ -8,6 +8,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT, JOBS = 5, 2
 
@@ -70,3 +72,43 @@ def test_bad_files_cost_only_themselves(tmp_path):
 
     # The issue's bound for the whole run: every claim at its limit, spread over the jobs, plus 10 s.
     assert elapsed < len(claims) * TIMEOUT / JOBS + 10
+
+
+# ------------------------------------------------ the limit counts CPU time
+
+
+def test_a_claim_waiting_for_the_cpu_is_not_charged_for_the_wait():
+    """A worker that has had no CPU (a loaded machine) keeps its claim past the
+    limit in wall time, up to WALL_CAP times the limit; CPU time is what counts."""
+    import subprocess
+    import types
+
+    from prove import runner
+
+    idle = subprocess.Popen(["sleep", "30"])
+    try:
+        if runner.cpu_seconds(idle.pid) is None:
+            pytest.skip("no /proc here: the limit counts wall time")
+        slot = runner._Slot(process=types.SimpleNamespace(pid=idle.pid), conn=None, spawned=0.0, ready=True, job=0)
+        slot.start(100.0, timeout=1.0)
+        assert not slot.used_up(100.0 + 2.5, timeout=1.0)  # 2.5 s of wall, no CPU
+        assert slot.deadline(1.0) > 102.5
+        assert slot.used_up(100.0 + runner.WALL_CAP, timeout=1.0)
+    finally:
+        idle.kill()
+        idle.wait()
+
+
+def test_cpu_seconds_reads_the_work_a_process_did():
+    import os
+    import time
+
+    from prove import runner
+
+    before = runner.cpu_seconds(os.getpid())
+    if before is None:
+        pytest.skip("no /proc here")
+    end = time.process_time() + 0.2
+    while time.process_time() < end:
+        pass
+    assert runner.cpu_seconds(os.getpid()) - before >= 0.1

@@ -149,18 +149,13 @@ def test_counterexample_cut_short_by_the_limit_is_still_refuted_and_says_so(monk
 
     clock = {"now": 0.0}
 
-    class Clock:
-        @staticmethod
-        def monotonic():
-            return clock["now"]
-
     class Solver(z3.Solver):
         def model(self):
             clock["now"] = 1e9
             return super().model()
 
-    monkeypatch.setattr(graphs, "time", Clock)
-    monkeypatch.setattr(graph_z3, "time", Clock)
+    monkeypatch.setattr(graphs, "clock", lambda: clock["now"])
+    monkeypatch.setattr(graph_z3, "clock", lambda: clock["now"])
     monkeypatch.setattr(z3, "Solver", Solver)
     text = "claim c:\n  forall G in graphs(nodes <= 5): acyclic(G) -> edges(G) <= nodes(G) - 1\n"
     (claim,) = claims_of(text)

@@ -31,7 +31,6 @@ import itertools
 import math
 import random
 import re
-import time
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Optional
@@ -40,6 +39,7 @@ import sympy as sp
 from sympy.core.parameters import evaluate as sympy_evaluate
 
 from prove import ast as A
+from prove.solver import clock
 from prove import sorts as S
 from prove.audit import evaluate as E
 from prove.audit import numeric as N
@@ -534,7 +534,7 @@ def _examine(claim, points: int, deadline, bound, rng) -> Finding:
         for k in range(tries):
             if done >= per:
                 break
-            if deadline is not None and time.monotonic() > deadline:
+            if deadline is not None and clock() > deadline:
                 return _finish(agree, skipped, undefined, uncertain, timed_out=True)
             values = _point(inst, goal, rng, k)
             if not _solve(goal, values):
@@ -625,7 +625,7 @@ def audit(claim, outcome, limits, *, deadline: Optional[float] = None):
     if outcome.verdict not in (Verdict.PROVED, Verdict.VERIFIED):
         return outcome
     if deadline is None:
-        deadline = time.monotonic() + 0.25 * float(getattr(limits, "timeout", 10.0))
+        deadline = clock() + 0.25 * float(getattr(limits, "timeout", 10.0))
     finding = examine(claim, deadline=deadline, bound=outcome.bound)
     said = outcome.verdict.value
     if finding.status == "refuted":

@@ -31,10 +31,10 @@ from itertools import combinations_with_replacement
 from typing import Optional
 
 import sympy as sp
-import time
 import z3
 
 from prove import ast as A
+from prove.solver import clock
 from prove import sorts as S
 from prove.elaborate import Claim
 from prove.solver.analysis_exact import Evaluator, show_number
@@ -328,9 +328,9 @@ def _refute(families, points, formula, budget: float, note_abstract: bool = Fals
     # then the lowest degree that still works
     stages = [(k, vals, pv) for k in range(0, min(MAX_SEARCH_TERMS, len(coeffs)) + 1)
               for vals in ((1,), (1, -1), (1, -1, 2, -2)) for pv in ((0,), (0, 1, -1))]
-    deadline = time.monotonic() + budget
+    deadline = clock() + budget
     for k, vals, pv in stages:
-        if time.monotonic() > deadline:
+        if clock() > deadline:
             break
         s.push()
         for c in coeffs:

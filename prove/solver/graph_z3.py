@@ -31,7 +31,6 @@ This is the definition of an order unrolled, not a theorem about acyclicity.
 from __future__ import annotations
 
 import itertools
-import time
 from dataclasses import dataclass
 from fractions import Fraction
 from math import factorial
@@ -40,6 +39,7 @@ from typing import Union
 import z3
 
 from prove import ast as A
+from prove.solver import clock
 
 EXPANSION_LIMIT = 20_000  # copies of quantifier bodies we are willing to build, in all
 DP_LIMIT = 14  # nodes for the order dynamic programme (2^n subsets)
@@ -651,7 +651,7 @@ class Translator:
         if kind in ("node", "int"):
             self._reserve(len(dom), b.name)
         values = self.values(kind, dom, b.name)
-        if time.monotonic() > self.deadline:
+        if clock() > self.deadline:
             raise OutOfTime()
         if not skolem:
             self.depth += 1

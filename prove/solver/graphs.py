@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import time
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Optional
@@ -36,6 +35,7 @@ from typing import Optional
 import z3
 
 from prove import ast as A
+from prove.solver import clock
 from prove import sorts as S
 from prove.elaborate import Claim
 from prove.solver import graph_eval as GE
@@ -275,7 +275,7 @@ def _solve(plan: Plan, goal_index: int, sizes: tuple, deadline: float):
         return "unknown", "time"
     s = z3.Solver()
     s.add(*q.assertions)
-    remaining = deadline - time.monotonic()
+    remaining = deadline - clock()
     if remaining <= 0:
         return "unknown", "time"
     s.set("timeout", max(1, int(remaining * 1000)))
@@ -294,7 +294,7 @@ def _solve(plan: Plan, goal_index: int, sizes: tuple, deadline: float):
             break
         s.push()
         s.add(q.edge_count < k)
-        remaining = deadline - time.monotonic()
+        remaining = deadline - clock()
         s.set("timeout", max(1, int(remaining * 1000)))
         r = s.check() if remaining > 0 else z3.unknown
         if r != z3.sat:
@@ -402,7 +402,7 @@ def _size_text(sizes: tuple, plan: Plan) -> str:
 
 def check(claim: Claim, limits) -> Outcome:
     # a little before the claim's own limit, so that `unknown` can say how far it got
-    deadline = time.monotonic() + 0.9 * limits.timeout
+    deadline = clock() + 0.9 * limits.timeout
     try:
         plan = plan_claim(claim)
     except Unsupported as exc:
