@@ -454,12 +454,43 @@ def _zero_in_every_case(d, ctx: Context) -> bool:
 
 
 def _opaque_sums(e):
-    """Each remaining sum as a symbol of its own, one per normalised sum.
-    Sound: a difference that is 0 for independent values of the sums is 0 at
-    their actual values; and SymPy's `simplify` never reaches its sum
-    combining, which raises StopIteration on a product whose sum simplified away."""
+    """Sums over adjacent ranges of one term joined, then each remaining sum a
+    symbol of its own, one per normalised sum.  Sound: a difference that is 0
+    for independent values of the sums is 0 at their actual values.  SymPy's
+    own sum combining (in `simplify`) raises StopIteration on a product whose
+    sum simplified away while another sum divides it."""
+    e = e.replace(lambda x: isinstance(x, sp.Add) and x.has(sp.Sum), _join_adjacent)
     outer = [s for s in e.atoms(sp.Sum) if not any(s != t and t.has(s) for t in e.atoms(sp.Sum))]
     return e.xreplace({s: sp.Dummy("S") for s in outer})
+
+
+def _join_adjacent(add):
+    """c*Sum(f, (k, a, b)) + c*Sum(f, (k, b + 1, d)) = c*Sum(f, (k, a, d)): true
+    for any a, b, d with SymPy's (Karr) sums, and the joined range is no more
+    empty than the two were (each was shown non-negative in length)."""
+    terms = list(add.args)
+    joined = True
+    while joined:
+        joined = False
+        parts = [_scaled_sum(t) for t in terms]
+        for (i, (c, s)), (j, (c2, s2)) in itertools.permutations(enumerate(parts), 2):
+            if s is None or s2 is None or s.function != s2.function or s.limits[0][0] != s2.limits[0][0]:
+                continue
+            (k, low, high), (_, low2, high2) = s.limits[0], s2.limits[0]
+            if sp.expand(low2 - high - 1) == 0 and sp.expand(c - c2) == 0:
+                terms = [t for n, t in enumerate(terms) if n not in (i, j)] + [c * sp.Sum(s.function, (k, low, high2))]
+                joined = True
+                break
+    return sp.Add(*terms)
+
+
+def _scaled_sum(term) -> tuple:
+    """(c, Sum) when term is c times one single-index sum, else (term, None)."""
+    factors = sp.Mul.make_args(term)
+    sums = [f for f in factors if isinstance(f, sp.Sum) and len(f.limits) == 1]
+    if len(sums) != 1:
+        return term, None
+    return sp.Mul(*[f for f in factors if f is not sums[0]]), sums[0]
 
 
 def _context(claim, dims_symbolic: bool) -> Context:
