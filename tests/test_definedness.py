@@ -88,12 +88,56 @@ def test_what_cannot_be_shown_nor_refuted_is_unknown_with_the_condition():
     assert "could not show that log's argument x - 1 is positive where the claim is stated" in r.reason
 
 
+QUOTIENT_RULE = "diff(g(x) / h(x), x) = (diff(g(x), x) * h(x) - diff(h(x), x) * g(x)) / h(x)^2"
+X = sp.Symbol("x")
+CONCRETE = {"x^2": X ** 2, "x": X, "x^3 + x": X ** 3 + X, "exp(x)": sp.exp(X), "x^2 + 1": X ** 2 + 1}
+
+
+def concrete(witness: dict, name: str):
+    """A concrete function of the witness (`h(x) = x^2`), read here from the forms it may take."""
+    head, _, body = witness[name].partition(" = ")
+    assert head == f"{name}(x)"
+    return CONCRETE[body]
+
+
 def test_abstract_denominator_is_never_proved_without_its_hypothesis():
-    body = "diff(g(x) / h(x), x) = (diff(g(x), x) * h(x) - diff(h(x), x) * g(x)) / h(x)^2"
-    without = one(f"forall g: R -> R, h: R -> R, x in R: {body}")
-    with_h = one(f"forall g: R -> R, h: R -> R, x in R where h(x) != 0: {body}")
-    assert without.verdict is Verdict.UNKNOWN and "denominator h(x)" in without.reason
+    without = one(f"forall g: R -> R, h: R -> R, x in R: {QUOTIENT_RULE}")
+    with_h = one(f"forall g: R -> R, h: R -> R, x in R where h(x) != 0: {QUOTIENT_RULE}")
+    assert without.verdict is Verdict.REFUTED and "division by zero in g(x)/h(x)" in without.reason
     assert with_h.verdict is Verdict.PROVED
+
+
+def test_an_abstract_denominator_is_refuted_with_concrete_functions_under_a_hypothesis_on_them():
+    # the hypothesis h(x) != 1 on an abstract function used to crash the check (a SymPy truth value)
+    r = one(f"forall g: R -> R, h: R -> R, x in R where h(x) != 1: {QUOTIENT_RULE}")
+    assert r.verdict is Verdict.REFUTED, (r.verdict, r.reason)
+    assert set(r.witness) == {"g", "h", "x"}
+    assert "the left side is undefined for g(x) = " in r.reason and "division by zero in g(x)/h(x)" in r.reason
+    h_at = concrete(r.witness, "h").subs(X, number(r.witness["x"]))
+    assert h_at == 0 and h_at != 1
+
+
+@pytest.mark.parametrize("body, name, undefined", [
+    ("forall f: R -> R, x in R: log(f(x)) = log(f(x))", "f", lambda v: v <= 0),
+    ("forall f: R -> R, x in R: sqrt(f(x)) * sqrt(f(x)) = f(x)", "f", lambda v: v < 0),
+    ("forall f: R -> R, x in R where f(x) = x^2: 1 / f(x) = 1 / f(x)", "f", lambda v: v == 0),
+])
+def test_an_operation_on_an_abstract_function_is_refuted_where_a_concrete_one_breaks_it(body, name, undefined):
+    r = one(body)
+    assert r.verdict is Verdict.REFUTED, (r.verdict, r.reason)
+    assert undefined(concrete(r.witness, name).subs(X, number(r.witness["x"])))
+
+
+@pytest.mark.parametrize("body, condition", [
+    # no smooth function meets the hypothesis and breaks the operation: never refuted, never proved
+    ("forall f: R -> R, x in R where f(x)^2 = 1: 1 / f(x) = 1 / f(x)", "the denominator f(x) is non-zero"),
+    ("forall f: R -> R, x in R where f(x) > x: 1 / (f(x) - x) = 1 / (f(x) - x)", "the denominator f(x) - x is non-zero"),
+])
+def test_an_open_condition_on_an_abstract_function_is_unknown_and_names_it(body, condition):
+    r = one(body)
+    assert r.verdict is Verdict.UNKNOWN, (r.verdict, r.reason)
+    assert f"could not show that {condition} where the claim is stated" in r.reason
+    assert "Error" not in r.reason and "failed" not in r.reason
 
 
 def test_a_backend_refutation_survives_an_open_condition():

@@ -155,7 +155,9 @@ def _text(name, xs, body) -> str:
     return f"{name}({args}) = {value}"
 
 
-def _assignments(funs: dict, values: dict, limit: int = MAX_COMBOS):
+def assignments(funs: dict, values: dict, limit: int = MAX_COMBOS):
+    """(table, texts) for combinations of concrete functions: table maps each
+    SymPy function name to a Lambda, texts each abstract function to `f(x) = x^2`."""
     lists = [_candidates(n, s, values) for n, s in funs.items()]
     for combo in itertools.islice(itertools.product(*lists), limit):
         table = {}
@@ -214,7 +216,8 @@ def _matrix_candidates(name: str, sort: S.Fun, values: dict) -> list:
     return out
 
 
-def _concrete_fn(name: str, sort: S.Fun, table: dict, values: dict) -> Fn:
+def concrete_fn(name: str, sort: S.Fun, table: dict, values: dict) -> Fn:
+    """The abstract function `name` as a value the translator applies: the concrete one in table."""
     k = _dim(sort.source, values)
     if isinstance(sort.target, S.Mat):
         r, c = _matrix_shape(sort, values)
@@ -241,7 +244,7 @@ def refute(claim, inst, goal, cross: bool = False) -> Optional[Outcome]:
     lhs, rhs = canonical(I.apply_solved(goal.lhs, inst)), canonical(I.apply_solved(goal.rhs, inst))
     conds = [(canonical(a), op, canonical(b)) for a, op, b in inst.conditions]
     syms = [s for s in I.all_symbols(inst) if s not in inst.solved]
-    for table, texts in _assignments(funs, inst.values, CROSS_COMBOS if cross else MAX_COMBOS):
+    for table, texts in assignments(funs, inst.values, CROSS_COMBOS if cross else MAX_COMBOS):
         a, b = instantiate(lhs, table).doit(), instantiate(rhs, table).doit()
         cs = [(instantiate(x, table).doit(), op, instantiate(y, table).doit()) for x, op, y in conds]
         for v in POINTS:
@@ -261,7 +264,7 @@ def refute(claim, inst, goal, cross: bool = False) -> Optional[Outcome]:
 
 def _condition(a, op, b, point, inst) -> bool:
     if op == "=":
-        va, vb = I.value_at(a, point, 40), I.value_at(b, point, 40)
+        va, vb = I.number_at(a, point, 40), I.number_at(b, point, 40)
         return va is not None and vb is not None and abs(va - vb) <= sp.Float(10) ** -30
     return I.holds_at(I.Goal(a, b, op, inst.values), point) is True
 
@@ -271,7 +274,7 @@ def recheck(claim, values: dict, point: dict, table: dict) -> bool:
     canonical atoms, no substitution into derivatives) and evaluate it."""
     inst = I.make_instance(claim, values)
     for name, sort in function_names(claim).items():
-        inst.env[name] = _concrete_fn(name, sort, table, values)
+        inst.env[name] = concrete_fn(name, sort, table, values)
     tr = Translator(inst.env)
     for hyp in claim.hypotheses:
         I.add_hypothesis(hyp, tr, inst)
@@ -286,7 +289,7 @@ def recheck(claim, values: dict, point: dict, table: dict) -> bool:
                           b.doit() if isinstance(b, sp.Basic) else b, concrete, inst):
             return False
     for sym, expr in inst.solved.items():
-        va = I.value_at(sym - expr, concrete, 40)
+        va = I.number_at(sym - expr, concrete, 40)
         if va is None or abs(va) > sp.Float(10) ** -30:
             return False
     for g in I.goals_of(claim.body, tr, inst):

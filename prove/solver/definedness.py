@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Callable, Optional
 
@@ -43,6 +43,7 @@ import sympy as sp
 from prove import ast as A
 from prove import sorts as S
 from prove.elaborate import Claim
+from prove.solver import abstract
 from prove.solver import instances as I
 from prove.solver.exact import show_number, value_at
 from prove.solver.sympy_translate import Partial, Translator, Untranslatable, is_matrix
@@ -51,6 +52,8 @@ from prove.verdict import Outcome, Verdict
 METHOD = "definedness: read from the syntax tree, checked at an exact point"
 MAX_INSTANCES = 64
 POINTS_PER_CONDITION = 24
+FUNCTION_COMBOS = 25  # concrete functions tried for the abstract ones, per instance
+FUNCTION_INSTANCES = 4  # instances where concrete functions are tried
 INF = math.inf
 
 
@@ -618,9 +621,12 @@ def plain_instance(claim: Claim, values: dict) -> I.Instance:
     return inst
 
 
-def _translate(claim: Claim, values: dict, sides: list, premises: list):
-    """(instance, partials) for one instance, or None when a hypothesis excludes it."""
+def _translate(claim: Claim, values: dict, sides: list, premises: list, table: Optional[dict] = None):
+    """(instance, partials) for one instance, or None when a hypothesis excludes it;
+    with a table, the abstract functions are the concrete ones in it."""
     inst = plain_instance(claim, values)
+    for name, sort in (abstract.function_names(claim).items() if table else ()):
+        inst.env[name] = abstract.concrete_fn(name, sort, table, values)
     tr = Translator(inst.env)
     for h in list(claim.hypotheses) + list(premises):
         I.add_hypothesis(h, tr, inst)
@@ -647,31 +653,51 @@ def _sizes(claim: Claim) -> tuple[list, bool]:
 
 def _search(claim: Claim, sides: list, premises: list, open_needs: dict) -> Optional[Outcome]:
     values_list, complete = _sizes(claim)
+    functions = abstract.function_names(claim)
     unresolved: Optional[Need] = None
-    for values in values_list:
+    for k, values in enumerate(values_list):
         got = _translate(claim, values, sides, premises)
         if got is None:
             continue
-        inst, partials = got
-        for p in partials:
-            need = open_needs.get(id(p.node))
-            if need is None or _sympy_shows(p, inst):
-                continue
-            if p.kind == "norm":  # its slope at 0 is 0 whatever the vector: nothing is concluded
-                unresolved = unresolved or need
-                continue
-            found = _violation(claim, inst, p, partials)
-            if found is not None:
-                full, why = found
-                if _recheck(claim, values, sides, premises, p, full):
-                    return _refuted(claim, inst, sides[p.side], full, why, _bound_values(p, inst))
-            if unresolved is None:
-                unresolved = need
+        open_here: dict = {}
+        found = _refutation(claim, values, sides, premises, got, open_needs, open_here)
+        if found is not None:
+            return found
+        unresolved = unresolved or next(iter(open_here.values()), None)
+        if not (functions and open_here and k < FUNCTION_INSTANCES):
+            continue
+        # An abstract function is any smooth function: a concrete one where the
+        # operation is undefined, and its hypotheses hold, refutes the claim.
+        for table, texts in abstract.assignments(functions, values, FUNCTION_COMBOS):
+            got = _translate(claim, values, sides, premises, table)
+            if got is not None:
+                found = _refutation(claim, values, sides, premises, got, open_here, {}, table, texts)
+                if found is not None:
+                    return found
     if unresolved is None and complete:
         return None
     need = unresolved or next(iter(open_needs.values()))
     return Outcome.unknown(f"could not show that {_condition_words(need)} where the claim is stated",
                            method="definedness")
+
+
+def _refutation(claim: Claim, values: dict, sides: list, premises: list, got: tuple, needs: dict,
+                open_here: dict, table: Optional[dict] = None, texts: Optional[dict] = None) -> Optional[Outcome]:
+    """A re-checked point of one translated instance where an open condition
+    fails; the conditions left open there go into open_here."""
+    inst, partials = got
+    for p in partials:
+        need = needs.get(id(p.node))
+        if need is None or _sympy_shows(p, inst):
+            continue
+        if p.kind != "norm":  # a norm's slope at 0 is 0 whatever the vector: nothing is concluded
+            found = _violation(claim, inst, p, partials)
+            if found is not None:
+                full, why = found
+                if _recheck(claim, values, sides, premises, p, full, table):
+                    return _refuted(claim, inst, sides[p.side], full, why, _bound_values(p, inst), texts)
+        open_here.setdefault(id(p.node), need)
+    return None
 
 
 def _sympy_shows(p: Partial, inst: I.Instance) -> bool:
@@ -892,10 +918,12 @@ def _point_words(point: dict, x) -> str:
 # ------------------------------------------------------------- verdicts
 
 
-def _recheck(claim: Claim, values: dict, sides: list, premises: list, p: Partial, full: dict) -> bool:
-    """Translate again from the tree and evaluate at the point: the hypotheses
-    hold there exactly and the same operation is undefined there."""
-    got = _translate(claim, values, sides, premises)
+def _recheck(claim: Claim, values: dict, sides: list, premises: list, p: Partial, full: dict,
+             table: Optional[dict] = None) -> bool:
+    """Translate again from the tree (with the same concrete functions) and
+    evaluate at the point: the hypotheses hold there exactly and the same
+    operation is undefined there."""
+    got = _translate(claim, values, sides, premises, table)
     if got is None:
         return False
     inst, partials = got
@@ -916,8 +944,11 @@ def _bound_values(p: Partial, inst: I.Instance) -> str:
     return f" ({', '.join(names)})" if names else ""
 
 
-def _refuted(claim: Claim, inst: I.Instance, side: Side, full: dict, why: str, bound: str = "") -> Outcome:
-    shown_witness = I.witness(claim, inst, full)
-    at = " at " + ", ".join(f"{k} = {v}" for k, v in shown_witness.items()) if shown_witness else ""
-    return Outcome(Verdict.REFUTED, method=METHOD + ", re-checked", witness=shown_witness,
+def _refuted(claim: Claim, inst: I.Instance, side: Side, full: dict, why: str, bound: str = "",
+             functions: Optional[dict] = None) -> Outcome:
+    point = I.witness(claim, inst, full)
+    at = " at " + ", ".join(f"{k} = {v}" for k, v in point.items()) if point else ""
+    if functions:
+        at = " for " + ", ".join(functions.values()) + at
+    return Outcome(Verdict.REFUTED, method=METHOD + ", re-checked", witness={**(functions or {}), **point},
                    reason=f"{side.words} is undefined{at}: {why}{bound}")

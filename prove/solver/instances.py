@@ -469,9 +469,16 @@ def complete(point: dict, inst: Instance) -> dict:
     return full
 
 
+def number_at(e, point: dict, digits: int = 30):
+    """`value_at`, or None when the value is not a number: with an abstract
+    function left in (`h(0) - 1`) nothing is decided at the point."""
+    v = value_at(e, point, digits)
+    return v if v is not None and v.is_Number else None
+
+
 def holds_at(goal: Goal, point: dict) -> Optional[bool]:
     """True/False when the goal's relation is decided at point, else None."""
-    a, b = value_at(goal.lhs, point), value_at(goal.rhs, point)
+    a, b = number_at(goal.lhs, point), number_at(goal.rhs, point)
     if a is None or b is None:
         if goal.rel == "=" and (a is None) != (b is None) and not_real(goal.lhs if a is None else goal.rhs, point):
             return False  # one side is a real number, the other is not (log(-1))
@@ -493,7 +500,7 @@ def conditions_hold(inst: Instance, point: dict) -> bool:
     for a, op, b in inst.conditions:
         g = Goal(a, b, op, inst.values)
         if op == "=":
-            va, vb = value_at(a, point, 40), value_at(b, point, 40)
+            va, vb = number_at(a, point, 40), number_at(b, point, 40)
             if va is None or vb is None or abs(va - vb) > sp.Float(10) ** -30:
                 return False
             continue
@@ -586,7 +593,7 @@ def _recheck(claim: Claim, values: dict, point: dict) -> bool:
         return False
     for sym, expr in inst.solved.items():
         # the solved unknowns were given values that satisfy the hypotheses
-        va = value_at(sym - expr, concrete, 40)
+        va = number_at(sym - expr, concrete, 40)
         if va is None or abs(va) > sp.Float(10) ** -30:
             return False
     for g in goals_of(claim.body, tr, inst):
