@@ -24,8 +24,11 @@ Method, and why it is sound:
    quantity first, then the usual simple points) where the hypotheses hold
    exactly and the operation is not a real number (1/0, log(-1)); a kink
    under a derivative is refuted only where its one-sided derivatives differ
-   by a certified amount.  A refutation is re-checked by translating the
-   claim again from its tree and evaluating at the point exactly.
+   by a certified amount.  An abstract function is any smooth function: a
+   condition on one is tried with concrete ones (polynomials, exp, as the
+   identity backend's refutations), named in the witness.  A refutation is
+   re-checked by translating the claim again from its tree (with the same
+   concrete functions) and evaluating at the point exactly.
 3. Neither: the verdict can be no better than `unknown`, with the condition
    that could not be shown (`guarded` keeps a refutation by the backend).
 """
