@@ -296,3 +296,19 @@ def test_runs_are_identical():
 def test_zero_polynomials_and_constants_are_members_too():
     f = examine(claim_of("forall g in poly(w, degree <= 3), w0 in R: stationary(g(t) - diff(g(w0), w0) * t, w0)"))
     assert f.status == "agrees"
+
+
+@pytest.mark.parametrize("body", ["sin(x)^2 + cos(x)^2 = 1",
+                                  "forall G in graphs(nodes <= 3): acyclic(G) -> acyclic(G)"])
+def test_an_audit_that_fails_is_an_internal_error_not_an_audited_verdict(monkeypatch, body):
+    import prove.audit as audit_module
+    from prove.audit import graphs
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(audit_module, "_examine", broken)
+    monkeypatch.setattr(graphs, "examine", broken)
+    out = audit(claim_of(body), Outcome(Verdict.PROVED, method="fake"), Limits())
+    assert out.verdict is Verdict.UNKNOWN and out.internal
+    assert "internal error, please report" in out.reason and "ZeroDivisionError" in out.reason

@@ -48,7 +48,7 @@ from prove.audit.translate import Atom, Conn, Const, Fn, Mat, NotAudited, Transl
 
 @dataclass(frozen=True)
 class Finding:
-    status: str  # "agrees" | "refuted" | "uncertain" | "not_applicable"
+    status: str  # "agrees" | "refuted" | "uncertain" | "not_applicable" | "failed" (a bug of the audit)
     witness: Optional[dict] = None  # name -> value in the claim language, as Outcome.witness
     reason: str = ""
     points: int = 0  # how many points / instances were evaluated
@@ -498,18 +498,18 @@ def examine(claim, *, points: int = 12, deadline: Optional[float] = None,
             bound: Optional[str] = None) -> Finding:
     """Evaluate the claim as written at seeded points; see the module docstring."""
     rng = random.Random(seed_of(claim))
-    if claim.family == "graph":
-        from prove.audit import graphs
-
-        return graphs.examine(claim, rng, deadline)
     try:
+        if claim.family == "graph":
+            from prove.audit import graphs
+
+            return graphs.examine(claim, rng, deadline)
         return _examine(claim, points, deadline, bound, rng)
     except NotAudited as exc:
         return Finding("not_applicable", reason=str(exc))
     except RecursionError:
         return Finding("not_applicable", reason="the claim is too deeply nested")
-    except Exception as exc:  # a bug here must not cost the claim its verdict, but must show
-        return Finding("not_applicable", reason=f"the audit failed: {type(exc).__name__}: {exc}")
+    except Exception as exc:  # a bug of the audit: the verdict cannot be said audited
+        return Finding("failed", reason=f"the audit failed: {type(exc).__name__}: {exc}")
 
 
 def _examine(claim, points: int, deadline, bound, rng) -> Finding:
@@ -634,6 +634,9 @@ def audit(claim, outcome, limits, *, deadline: Optional[float] = None):
                        witness=finding.witness,
                        reason=f"{finding.reason}; the backend's `{said}` was wrong, please report it",
                        steps=outcome.steps)
+    if finding.status == "failed":
+        return replace(Outcome.internal_error(f"the backend said {said}, and {finding.reason}"),
+                       method=f"{outcome.method}; audit: failed", steps=outcome.steps)
     if finding.status == "uncertain":
         return Outcome(Verdict.UNKNOWN, method=f"{outcome.method}; audit: uncertain",
                        reason=f"the backend said {said}, but the independent audit could not confirm it: "
