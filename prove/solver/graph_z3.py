@@ -75,34 +75,28 @@ def canon(x):
 
 def conj(parts):
     """And of parts, which may be a generator: it is not read past a FALSE."""
-    args = []
-    for p in parts:
-        if p is FALSE:
-            return FALSE
-        if p is not TRUE:
-            args.append(p)
-    if len(args) <= 1:
-        return args[0] if args else TRUE
-    arr = (z3.Ast * len(args))()
-    for i, a in enumerate(args):
-        arr[i] = a.ast
-    return z3.BoolRef(z3.Z3_mk_and(_CTX.ref(), len(args), arr), _CTX)
+    return _junction(parts, FALSE, TRUE, z3.Z3_mk_and)
 
 
 def disj(parts):
     """Or of parts, which may be a generator: it is not read past a TRUE."""
+    return _junction(parts, TRUE, FALSE, z3.Z3_mk_or)
+
+
+def _junction(parts, absorbing, neutral, make):
+    """One C call for the whole And/Or (z3.And builds it argument by argument in Python)."""
     args = []
     for p in parts:
-        if p is TRUE:
-            return TRUE
-        if p is not FALSE:
+        if p is absorbing:
+            return absorbing
+        if p is not neutral:
             args.append(p)
     if len(args) <= 1:
-        return args[0] if args else FALSE
+        return args[0] if args else neutral
     arr = (z3.Ast * len(args))()
     for i, a in enumerate(args):
         arr[i] = a.ast
-    return z3.BoolRef(z3.Z3_mk_or(_CTX.ref(), len(args), arr), _CTX)
+    return z3.BoolRef(make(_CTX.ref(), len(args), arr), _CTX)
 
 
 def neg(x):
