@@ -23,7 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check claim files of deep-learning mathematics: each claim is proved, verified "
                     "up to a stated bound, refuted with a checked counterexample, or unknown with a reason.",
         epilog="Exit codes: 0 every verdict as expected, 1 some verdict not as expected, 2 usage problem. "
-               "`prove lemmas [NAME]` lists the shipped lemma library.",
+               "`prove lemmas [NAME]` lists the shipped lemma library (a folder named lemmas is "
+               "checked as `prove lemmas/` or `prove ./lemmas`).",
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="claim files, or folders to search for *.claims")
     p.add_argument("--timeout", type=_positive_float, default=10.0, metavar="SECONDS",
@@ -60,7 +61,7 @@ def _positive_int(text: str) -> int:
 
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] == "lemmas" and not os.path.exists("lemmas"):
+    if argv and argv[0] == "lemmas":  # the subcommand, whatever the working directory holds
         from prove.lemmas_cli import main as lemmas_main
         return lemmas_main(argv[1:])
     if "--list-lemmas" in argv:

@@ -105,3 +105,16 @@ def test_unknown_lemma_name_exits_2_with_a_suggestion():
     assert out.returncode == 2
     assert "no lemma or lemma file named 'sigmoid_derivative'" in out.stderr
     assert "did you mean sigmoid_deriv" in out.stderr
+
+
+def test_prove_lemmas_is_the_subcommand_whatever_the_folder_holds(tmp_path):
+    """`prove lemmas` lists the library even beside a folder named lemmas; the
+    folder is checked when written as a path."""
+    (tmp_path / "lemmas").mkdir()
+    (tmp_path / "lemmas" / "mine.claims").write_text("claim mine: x + x = 2*x\n")
+    listed = subprocess.run([sys.executable, "-m", "prove", "lemmas"], capture_output=True, text=True,
+                            cwd=tmp_path, timeout=120)
+    assert listed.returncode == 0 and "softmax_jacobian" in listed.stdout and "mine" not in listed.stdout
+    checked = subprocess.run([sys.executable, "-m", "prove", "lemmas/"], capture_output=True, text=True,
+                             cwd=tmp_path, timeout=120)
+    assert checked.returncode == 0 and "mine: proved" in checked.stdout
