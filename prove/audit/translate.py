@@ -708,7 +708,9 @@ def derivative(e, x, memo: dict):
         db, dk = derivative(b, x, memo), derivative(k, x, memo)
         if dk is _ZERO:
             k1 = sp.Rational(k.p - k.q, k.q) if k.is_Rational else k - 1
-            r = _ZERO if db is _ZERO else sp.Mul(k, sp.Pow(b, k1, evaluate=False), db, evaluate=False)
+            # b^0 and 0 * b^-1 would make a polynomial's derivative undefined at b = 0.
+            power = _ONE if k1 == 0 else b if k1 == 1 else sp.Pow(b, k1, evaluate=False)
+            r = _ZERO if db is _ZERO or k == 0 else sp.Mul(k, power, db, evaluate=False)
         else:
             r = sp.Mul(e, sp.Add(sp.Mul(dk, sp.log(b), evaluate=False),
                                  sp.Mul(k, db, sp.Pow(b, -1, evaluate=False), evaluate=False),
