@@ -24,9 +24,9 @@ from itertools import combinations
 from typing import Optional
 
 import sympy as sp
-from sympy.printing.str import StrPrinter
 
 from prove import ast as A
+from prove.solver.exact import show_expr, show_number
 from prove.solver.sympy_translate import NON_SMOOTH, Fn, Translator, Untranslatable, is_matrix
 
 POINT_PREDICATES = {"stationary", "local_min", "strict_local_min", "local_max", "strict_local_max",
@@ -67,28 +67,6 @@ def sign(x) -> Optional[int]:
     if x.is_negative:
         return -1
     return None
-
-
-class _Printer(StrPrinter):
-    """SymPy's str printer, with each Dummy printed as the name it stands for."""
-
-    def __init__(self, names: dict):
-        super().__init__()
-        self.names = names
-
-    def _print_Dummy(self, e):
-        return self.names.get(e, e.name)
-
-
-def show_expr(x, names: Optional[dict] = None) -> str:
-    """x in the claim language; names: Dummy -> the user's name for it."""
-    return _Printer(names or {}).doprint(x).replace("**", "^")
-
-
-def show_number(x) -> str:
-    if isinstance(x, sp.Rational):
-        return str(x.p) if x.q == 1 else f"{x.p}/{x.q}"
-    return show_expr(x)
 
 
 def show_point(p) -> str:

@@ -863,7 +863,7 @@ def _number(v) -> str:
     if isinstance(v, sp.Rational):
         return show_number(v)
     if isinstance(v, sp.Basic) and v.is_number:
-        return str(v).replace("**", "^")
+        return show_number(v)
     return "a value"
 
 

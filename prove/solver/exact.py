@@ -4,7 +4,11 @@ certified digits (`evalf(strict=True)`); float64 never decides anything here."""
 
 from __future__ import annotations
 
+from typing import Optional
+
 import sympy as sp
+from sympy.printing.str import StrPrinter
+
 
 def rewrites_to_zero(d) -> bool:
     """Exact, assumption-free rewriting; True only when the result is 0."""
@@ -111,7 +115,24 @@ def certainly_nonzero(e, point: dict) -> bool:
 
 
 
+class _Printer(StrPrinter):
+    """SymPy's str printer, with each Dummy printed as the name it stands for."""
+
+    def __init__(self, names: dict):
+        super().__init__()
+        self.names = names
+
+    def _print_Dummy(self, e):
+        return self.names.get(e, e.name)
+
+
+def show_expr(x, names: Optional[dict] = None) -> str:
+    """x in the claim language (`^` for powers); names: Dummy -> the user's name for it."""
+    return _Printer(names or {}).doprint(x).replace("**", "^")
+
+
 def show_number(v) -> str:
+    """A value as a witness shows it, whichever backend found it: `3/4`, `sqrt(2)/2`, `pi/2`."""
     if isinstance(v, sp.Rational):
         return str(v.p) if v.q == 1 else f"{v.p}/{v.q}"
-    return str(v)
+    return show_expr(v)
