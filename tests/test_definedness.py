@@ -239,3 +239,24 @@ def test_check_expression_names_the_expression():
                    span=A.Span.unknown())
     out = definedness.check_expression(claim, expr, "the step's left side")
     assert out.verdict is Verdict.REFUTED and out.reason.startswith("the step's left side is undefined at x = 0")
+
+
+# ------------------------------------------------- indices outside a vector
+
+OUT_OF_RANGE = [
+    # an index that is 0 must not read the last entry (Python's base[-1])
+    ("forall z in R^3: z[1-1] = z[3]", "0", "1..3"),
+    ("forall z in R^3, i in 1..1: z[i-1] = z[3]", "0", "1..3"),
+    ("forall n >= 1, z in R^n, i in 1..1: z[i-1] = z[n]", "0", "1..1"),
+    ("forall A in R^(2x2): A[2-2, 1] = A[2, 1]", "0", "1..2"),
+    # an index past the end at the smallest size
+    ("forall n >= 1, z in R^n: z[2] = z[2]", "2", "1..1"),
+]
+
+
+@pytest.mark.parametrize("body, index, bounds", OUT_OF_RANGE)
+def test_an_index_outside_its_vector_is_never_proved(body, index, bounds):
+    r = one(body)
+    assert r.verdict is Verdict.UNKNOWN, (r.verdict, r.reason)
+    assert f"an index is {index} here, outside {bounds}" in r.reason, r.reason
+    assert "internal error" not in r.reason

@@ -220,6 +220,9 @@ class Translator:
         idx = [self._index(i) for i in n.indices]
         if not is_matrix(base):
             raise Untranslatable("only vectors and matrices can be indexed")
+        for k, size in zip(idx, base.shape if base.shape[1] != 1 or len(idx) != 1 else base.shape[:1]):
+            if not 1 <= k <= size:  # Python would read base[-1] as the last entry
+                raise Untranslatable(f"an index is {k} here, outside 1..{size}")
         if len(idx) == 1:
             if base.shape[1] == 1:
                 return base[idx[0] - 1, 0]
