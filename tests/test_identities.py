@@ -101,3 +101,14 @@ def test_the_backend_alone_does_not_prove_a_derivative_at_a_kink(body):
 def test_a_non_strict_sign_still_helps_where_no_derivative_is_taken():
     (r,) = prove.check("claim t: forall x in R where x >= 0: sqrt(x^2) = x")
     assert r.verdict is Verdict.PROVED
+
+
+@pytest.mark.parametrize("body", [
+    "forall x in R where x > 0 and x < 0: x = 1",
+    "forall x in R, y in R where x > 0 and y > 0 and x < 0: sqrt(x^2) = 0 - x",
+    "forall t in R where t > 0: t < 0 -> abs(t) = 5",
+])
+def test_signs_that_contradict_each_other_are_not_an_internal_error(body):
+    (r,) = prove.check(f"claim t: {body}")
+    assert r.verdict in (Verdict.PROVED, Verdict.UNKNOWN), (r.verdict, r.reason)
+    assert "internal error" not in (r.reason or ""), r.reason

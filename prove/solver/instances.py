@@ -14,6 +14,7 @@ from typing import Optional
 
 import sympy as sp
 from sympy.polys.polyerrors import BasePolynomialError
+from sympy.core.facts import InconsistentAssumptions
 
 from prove import ast as A
 from prove import sorts as S
@@ -252,6 +253,11 @@ def _stated_signs(claim: Claim) -> dict:
         visit(h)
     if isinstance(claim.body, A.Implies):
         visit(claim.body.left)
+    for name, signs in list(out.items()):
+        try:
+            sp.Symbol("t", **signs)
+        except InconsistentAssumptions:  # `x > 0 and x < 0`: no sign at all, the hypotheses still hold
+            del out[name]
     return out
 
 
