@@ -233,6 +233,15 @@ def test_a_derivative_past_a_polynomials_degree_is_zero_at_zero_too(text):
     assert result.verdict is Verdict.PROVED and "points agree" in result.method, result
 
 
+def test_a_graph_audit_that_evaluated_no_graph_does_not_say_graphs_agree():
+    # 8! orders per graph is past the audit's budget: no graph is evaluated.
+    (result,) = check_text("claim t:\n  forall G in graphs(nodes = 8), p in orders(G): "
+                           "topological(p, G) -> acyclic(G)\n")
+    assert result.verdict is Verdict.VERIFIED, result
+    assert "audit: not applicable (every size in the bound is too large" in result.method
+    assert "0 random graphs" not in result.method
+
+
 def test_a_predicate_it_cannot_decide_is_not_applicable_never_refuted():
     f = examine(claim_of("forall g in poly([x, y], degree <= 2), p in R^2: local_min(g, p) -> grad(g)(p) = 0"))
     assert f.status == "not_applicable" and "several variables" in f.reason

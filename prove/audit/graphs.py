@@ -138,6 +138,8 @@ def examine(claim, rng: random.Random, deadline: Optional[float], samples: int =
     try:
         for k in range(count):
             if deadline is not None and clock() > deadline:
+                if not checked:
+                    return Finding("not_applicable", reason="incomplete (time)")
                 return Finding("agrees", reason="incomplete (time)", points=checked)
             env, sizes_now = {}, []
             for name, (low, high) in graphs:
@@ -163,5 +165,7 @@ def examine(claim, rng: random.Random, deadline: Optional[float], samples: int =
     except GE.NotEvaluable as exc:
         return Finding("not_applicable" if checked == 0 else "agrees",
                        reason=f"the plain evaluator cannot decide it: {exc}", points=checked)
+    if not checked:  # no graph fits the budget: nothing was evaluated, so nothing agrees
+        return Finding("not_applicable", reason="every size in the bound is too large to evaluate graph by graph")
     what = "graphs agree" if graphs else "evaluation agrees"
     return Finding("agrees", reason=what, points=checked)
