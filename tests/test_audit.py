@@ -226,6 +226,7 @@ def test_true_claims_agree(body):
 @pytest.mark.parametrize("text", [
     "claim t:\n  forall x in R: diff(x^3, x, 4) = 0\n",
     "claim t:\n  forall g in poly(w, degree <= 3), a in R: diff(g(a), a, 3) = diff(g(a), a, 3)\n",
+    "claim t:\n  forall g in poly(w, degree <= 4), w0 in R: local_min(g, w0) -> psd(hessian(g)(w0))\n",
 ])
 def test_a_derivative_past_a_polynomials_degree_is_zero_at_zero_too(text):
     # The power rule once left 0 * x^-1 behind, undefined at x = 0: a true claim became unknown.

@@ -140,6 +140,8 @@ def failing_atom(f, pt: Point):
 
 def _rational(e, values) -> Optional[sp.Rational]:
     v = e.xreplace(values) if values else e
+    if not v.is_Rational:
+        v = v.doit()  # built unevaluated (a derivative can be `-1*2`), and xreplace leaves a constant as it is
     return v if v.is_Rational else None
 
 
