@@ -260,3 +260,29 @@ def test_an_index_outside_its_vector_is_never_proved(body, index, bounds):
     assert r.verdict is Verdict.UNKNOWN, (r.verdict, r.reason)
     assert f"an index is {index} here, outside {bounds}" in r.reason, r.reason
     assert "internal error" not in r.reason
+
+
+# ------------------------------- a hypothesis undefined at a point excludes it
+
+TRUE_ON_THEIR_DOMAIN = [
+    # 0*log(x) = 0 is undefined for x <= 0, so the domain is x > 0 (SymPy builds it as 0 = 0)
+    "forall x in R where 0*log(x) = 0: sqrt(x^2) = x",
+    "forall x in R: 0*log(x) = 0 -> sqrt(x^2) = x",
+    "forall x in R where sqrt(x) - sqrt(x) = 0: abs(x) = x",
+    "forall x in R where 0*log(x) = 0: log(x^2) = 2*log(x)",
+    "forall t in R where 0*sqrt(t - 1) = 0: 0 * log(t) = 0",
+]
+
+
+@pytest.mark.parametrize("body", TRUE_ON_THEIR_DOMAIN)
+def test_a_point_where_a_hypothesis_is_undefined_never_refutes(body):
+    r = one(body)
+    assert r.verdict is not Verdict.REFUTED, (r.witness, r.reason)
+
+
+def test_a_refutation_avoids_points_where_a_premise_is_undefined():
+    # x/x = 1 is undefined at 0, so the witness is a negative x, not 0
+    r = one("forall x in R: x/x = 1 -> 0*log(x) = 0")
+    assert r.verdict is Verdict.REFUTED, r.reason
+    x = number(r.witness["x"])
+    assert x < 0 and "log of" in r.reason, (r.witness, r.reason)

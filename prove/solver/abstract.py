@@ -292,6 +292,10 @@ def recheck(claim, values: dict, point: dict, table: dict) -> bool:
         va = I.number_at(sym - expr, concrete, 40)
         if va is None or abs(va) > sp.Float(10) ** -30:
             return False
+    from prove.solver.definedness import outside_domain  # it imports this module
+
+    if outside_domain(claim, inst.env, concrete):
+        return False
     for g in I.goals_of(claim.body, tr, inst):
         g = I.Goal(_doit(g.lhs), _doit(g.rhs), g.rel, g.instance)
         if I.holds_at(g, concrete) is False:

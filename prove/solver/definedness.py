@@ -773,7 +773,7 @@ def _violation(claim: Claim, inst: I.Instance, p: Partial, partials: list) -> Op
             continue
         seen.add(key)
         full = I.complete(pt, inst)
-        if not I.conditions_hold(inst, full):
+        if not I.conditions_hold(inst, full) or outside_domain(claim, inst.env, full):
             continue
         why = undefined_at(p, full, partials)
         if why:
@@ -937,7 +937,39 @@ def _recheck(claim: Claim, values: dict, sides: list, premises: list, p: Partial
     for sym, expr in inst.solved.items():
         if not _is_zero(sp.expand(_exact(sym - expr, concrete))):
             return False
+    if outside_domain(claim, inst.env, concrete):
+        return False
     return any(q.node is p.node and q.kind == p.kind and undefined_at(q, concrete, partials) for q in partials)
+
+
+def outside_domain(claim: Claim, env: dict, point: dict) -> bool:
+    """Whether a `where` hypothesis or an implication's premise is itself
+    undefined at the point (full and exact): the point is then not in the
+    claim's domain, though SymPy may have made the hypothesis hold there
+    (`0*log(x) = 0` is `0 = 0` once built).  Untranslatable counts as outside."""
+    premises = list(sides_of(claim.body)[1]) if sides_of(claim.body) else []
+    partials: list = []
+    rec = Translator(env, partials)
+
+    def visit(node) -> None:
+        if isinstance(node, (A.And, A.Or)):
+            for o in node.operands:
+                visit(o)
+        elif isinstance(node, A.Not):
+            visit(node.operand)
+        elif isinstance(node, A.Compare):
+            for o in node.operands:
+                rec(o)
+        elif isinstance(node, A.Call):
+            for a in node.args:
+                rec(a)
+
+    try:
+        for h in list(claim.hypotheses) + premises:
+            visit(h)
+        return any(undefined_at(q, point, partials) is not None for q in partials)
+    except (Untranslatable, TypeError, ValueError, ZeroDivisionError):
+        return True
 
 
 def _bound_values(p: Partial, inst: I.Instance) -> str:

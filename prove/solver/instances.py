@@ -593,6 +593,9 @@ def _recheck(claim: Claim, values: dict, point: dict) -> bool:
         add_hypothesis(hyp, tr, inst)
     if inst.vacuous:
         return False
+    from prove.solver.definedness import outside_domain  # it imports this module
+
+    goals = goals_of(claim.body, tr, inst)  # an implication's premises join the conditions
     named = {s.name: v for s, v in point.items()}
     concrete = {s: named[s.name] for s in all_symbols(inst) if s.name in named}
     if not conditions_hold(inst, concrete):  # equations, inequalities, det(A) != 0
@@ -602,7 +605,9 @@ def _recheck(claim: Claim, values: dict, point: dict) -> bool:
         va = number_at(sym - expr, concrete, 40)
         if va is None or abs(va) > sp.Float(10) ** -30:
             return False
-    for g in goals_of(claim.body, tr, inst):
+    if outside_domain(claim, inst.env, concrete):
+        return False
+    for g in goals:
         if holds_at(g, concrete) is False:
             return True
     return False
