@@ -310,3 +310,13 @@ def test_a_chain_holds_only_where_every_step_was_checked():
     assert [s.verdict for s in r.steps] == [Verdict.VERIFIED, Verdict.VERIFIED], r.steps
     assert r.steps[0].reason == "bound: n = 1..8" and r.steps[1].reason == "bound: n = 1..4"
     assert r.verdict is Verdict.VERIFIED and r.bound == "n = 1..4"
+
+
+def test_steps_of_not_equal_never_chain_even_when_each_holds():
+    # x != x + 1 and x + 1 != x both hold, and x != x is false: no end-to-end relation
+    from prove.solver.derivations import _combine
+    from prove.verdict import Step, Verdict
+
+    steps = [Step(line=3, verdict=Verdict.PROVED), Step(line=4, verdict=Verdict.PROVED)]
+    out = _combine(steps, ["!=", "!="], claim=None)
+    assert out.verdict is Verdict.UNKNOWN and "!=" in out.reason

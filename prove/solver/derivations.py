@@ -89,6 +89,9 @@ def _combine(steps: list[Step], rels: list[str], claim: Claim) -> Outcome:
     if ups and downs:
         return Outcome(Verdict.UNKNOWN, method=method, steps=steps_t,
                        reason="every step holds, but the chain mixes < and > so it relates nothing end to end")
+    if "!=" in rels:  # a != b != a: steps of != never chain
+        return Outcome(Verdict.UNKNOWN, method=method, steps=steps_t,
+                       reason="every step holds, but a step with != relates nothing end to end")
     if any(s.verdict is Verdict.VERIFIED for s in steps):
         bound = _chain_bound([s for s in steps if s.verdict is Verdict.VERIFIED])
         if bound is None:
