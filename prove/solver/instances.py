@@ -255,7 +255,7 @@ def _stated_signs(claim: Claim) -> dict:
         visit(claim.body.left)
     for name, signs in list(out.items()):
         try:
-            sp.Symbol("t", **signs)
+            sp.Dummy(**signs)
         except InconsistentAssumptions:  # `x > 0 and x < 0`: no sign at all, the hypotheses still hold
             del out[name]
     return out
