@@ -110,14 +110,25 @@ class ModuleContext:
     """Definitions and lemmas visible in a file, after its `use`s."""
 
     lets: dict[str, A.Let] = field(default_factory=dict)
-    lemmas: dict[str, tuple[A.ClaimDecl, str]] = field(default_factory=dict)
+    lemmas: dict[str, "LemmaEntry"] = field(default_factory=dict)
 
 
-def load_use(use: A.Use, path: str, ctx: ModuleContext, seen: Optional[set] = None) -> None:
+@dataclass(frozen=True)
+class LemmaEntry:
+    """A claim that others may cite, with the context of the file it comes from
+    (that file's lets and lemmas, shared by every entry of the file): a cited
+    lemma is elaborated from this, never by reading its file again."""
+
+    decl: A.ClaimDecl
+    path: str
+    context: ModuleContext = field(compare=False, hash=False, repr=False)
+
+
+def load_use(use: A.Use, path: str, ctx: ModuleContext, seen: Optional[dict] = None) -> None:
     """Bring a library file's or a neighbour file's lets and claims into ctx."""
     from prove.parser import parse  # late: the parser is not needed to type a tree
 
-    seen = set() if seen is None else seen
+    seen = {} if seen is None else seen  # file -> its own context, so a file used twice is read once
     if "\x00" in use.target:
         raise _err(use, "a file name cannot contain a NUL character", "a claims file name")
     if use.is_file:
@@ -139,8 +150,9 @@ def load_use(use: A.Use, path: str, ctx: ModuleContext, seen: Optional[set] = No
             raise _err(use, f"no lemma file named {use.target!r}",
                        "one of " + ", ".join(known) if known else "a lemma file")
     if str(target) in seen:
+        _merge(ctx, seen[str(target)])
         return
-    seen.add(str(target))
+    own = seen[str(target)] = ModuleContext()
     try:
         text = target.read_text(encoding="utf-8")
         module = parse(text, str(target))
@@ -150,11 +162,17 @@ def load_use(use: A.Use, path: str, ctx: ModuleContext, seen: Optional[set] = No
         raise _err(use, f"cannot read {target.name}: {exc}", "a readable UTF-8 claims file")
     for item in module.items:
         if isinstance(item, A.Use):
-            load_use(item, str(target), ctx, seen)
+            load_use(item, str(target), own, seen)
         elif isinstance(item, A.Let):
-            ctx.lets[item.name] = item
+            own.lets[item.name] = item
         elif isinstance(item, A.ClaimDecl):
-            ctx.lemmas[item.name] = (item, str(target))
+            own.lemmas[item.name] = LemmaEntry(item, str(target), own)
+    _merge(ctx, own)
+
+
+def _merge(ctx: ModuleContext, other: ModuleContext) -> None:
+    ctx.lets.update(other.lets)
+    ctx.lemmas.update(other.lemmas)
 
 
 def module_context(module: A.Module, path: str) -> tuple[ModuleContext, list[tuple[A.Use, ProveError]]]:
@@ -172,7 +190,7 @@ def module_context(module: A.Module, path: str) -> tuple[ModuleContext, list[tup
             ctx.lets[item.name] = item
     for item in module.items:
         if isinstance(item, A.ClaimDecl):
-            ctx.lemmas.setdefault(item.name, (item, path))
+            ctx.lemmas.setdefault(item.name, LemmaEntry(item, path, ctx))
     return ctx, failed
 
 
@@ -181,21 +199,10 @@ def without(ctx: ModuleContext, name: str) -> ModuleContext:
     return ModuleContext(ctx.lets, {k: v for k, v in ctx.lemmas.items() if k != name})
 
 
-def elaborate_lemma(name: str, entry: tuple[A.ClaimDecl, str]) -> Optional["Claim"]:
+def elaborate_lemma(name: str, entry: LemmaEntry) -> Optional["Claim"]:
     """A lemma in scope, elaborated in the context of the file it comes from."""
-    from prove.parser import parse_tolerant
-
-    decl, path = entry
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        text = None  # checked from a string (`prove.check(text)`): no file to read its context from
-    try:
-        if text is None:
-            return elaborate(decl, path, ModuleContext())
-        module, _ = parse_tolerant(text, path)
-        ctx, _ = module_context(module, path)
-        return elaborate(decl, path, without(ctx, name))
+        return elaborate(entry.decl, entry.path, without(entry.context, name))
     except ProveError:
         return None
 

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Optional, Union
 
 from prove import ast as A
-from prove.elaborate import Claim, ModuleContext, elaborate, module_context
+from prove.elaborate import Claim, LemmaEntry, ModuleContext, elaborate, module_context
 from prove.errors import SHOWN_WIDTH, ProveError, caret_block
 from prove.parser import parse, parse_tolerant
 from prove.solver import Limits, clock
@@ -68,7 +68,7 @@ class Job:
     decl: A.ClaimDecl
     path: str
     lets: tuple[A.Let, ...] = ()
-    lemmas: tuple[tuple[str, tuple[A.ClaimDecl, str]], ...] = ()
+    lemmas: tuple[tuple[str, LemmaEntry], ...] = ()
 
     def elaborate(self) -> Claim:
         ctx = ModuleContext({let.name: let for let in self.lets}, dict(self.lemmas))

@@ -75,3 +75,43 @@ def test_use_of_an_unknown_library_file_lists_the_known_ones():
     assert r.verdict is Verdict.ERROR and r.line == 1
     assert "no lemma file named 'softmaxx'" in r.reason
     assert "softmax" in r.reason and "activations" in r.reason
+
+
+LEMMA_WITH_LET = """let sq(t) = t * t
+
+claim sq_twice:
+  forall x in R: sq(x) + sq(x) = 2 * x^2
+
+claim uses_it:
+  forall y in R:
+  calc sq(y) + sq(y)
+     = 2 * y^2   by lemma sq_twice
+"""
+
+
+def _lemma_step_of(tasks):
+    from dataclasses import replace
+
+    from prove import ast as A
+    from prove.solver.derivations import lemma_step
+
+    task = [t for t in tasks if t.name == "uses_it"][0]
+    calc = task.claim.body
+    body = A.Compare(("=",), (calc.first, calc.steps[0].rhs), span=calc.steps[0].span)
+    return lemma_step(replace(task.claim, family="identity", body=body), "sq_twice")
+
+
+def test_a_lemma_with_a_let_gets_one_verdict_from_text_and_from_a_file(tmp_path):
+    """A cited lemma is elaborated in its own file's context, which the claim
+    carries: text and a file give the same verdict, and nothing reads the file
+    again (it is gone before the step is checked)."""
+    from prove.runner import tasks_for_file, tasks_for_text
+
+    from_text = _lemma_step_of(tasks_for_text(LEMMA_WITH_LET, "<text>"))
+    assert from_text.verdict is Verdict.PROVED and "by lemma sq_twice" in from_text.method, from_text
+    path = tmp_path / "lemma_with_let.claims"
+    path.write_text(LEMMA_WITH_LET)
+    tasks = tasks_for_file(path)
+    path.unlink()
+    from_file = _lemma_step_of(tasks)
+    assert from_file.verdict is Verdict.PROVED and from_file.method == from_text.method
