@@ -24,6 +24,7 @@ from typing import Callable
 import z3
 
 from prove import ast as A
+from prove.relations import holds
 from prove import sorts as S
 from prove.solver import internal
 from prove.solver.analysis_z3 import Unsupported, z_and, z_or
@@ -126,9 +127,7 @@ class _Encoder:
             return z_or([z_and([a, b]), z_and([na, nb])]) if positive else z_or([z_and([a, nb]), z_and([na, b])])
         if isinstance(e, A.Compare):
             vals = [self.term(o) for o in e.operands]
-            ops = {"=": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
-                   "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}
-            f = z_and(ops[op](a, b) for op, a, b in zip(e.ops, vals, vals[1:]))
+            f = z_and(holds(a, op, b) for op, a, b in zip(e.ops, vals, vals[1:]))
             return f if positive else z3.Not(f)
         if isinstance(e, A.Call) and isinstance(e.func, A.Name):
             return self.predicate(e.func.id, e.args, positive)

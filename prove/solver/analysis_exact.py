@@ -26,6 +26,7 @@ from typing import Optional
 import sympy as sp
 
 from prove import ast as A
+from prove.relations import sign_holds
 from prove.solver.exact import show_expr, show_number
 from prove.solver.sympy_translate import NON_SMOOTH, Fn, Translator, Untranslatable, is_matrix
 
@@ -516,6 +517,6 @@ def _compare(op: str, a, b) -> Truth:
     s = sign(sp.simplify(a - b))
     if s is None:
         return Truth(None, f"cannot decide the sign of {show_expr(a - b)} exactly")
-    holds = {"=": s == 0, "!=": s != 0, "<": s < 0, "<=": s <= 0, ">": s > 0, ">=": s >= 0}[op]
+    holds = sign_holds(s, op)
     text = f"{show_number(a)} {op} {show_number(b)}" if holds else f"not {show_number(a)} {op} {show_number(b)}"
     return Truth(holds, text)

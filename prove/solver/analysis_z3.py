@@ -31,6 +31,7 @@ import sympy as sp
 import z3
 
 from prove import ast as A
+from prove.relations import holds
 from prove.solver.analysis_exact import (FUNCTION_PREDICATES, MATRIX_PREDICATES, POINT_PREDICATES,
                                           body_of, as_point, directions, principal_minors, show_expr)
 from prove.solver import internal
@@ -220,8 +221,7 @@ class Encoder:
             eq = z_and(self.zv(d) == 0 for d in diffs)
             return Lit.exact(eq if op == "=" else z3.Not(eq))
         d = self.zv(a - b)
-        f = {"=": d == 0, "!=": d != 0, "<": d < 0, "<=": d <= 0, ">": d > 0, ">=": d >= 0}[op]
-        return Lit.exact(f)
+        return Lit.exact(holds(d, op, 0))
 
     # functions -----------------------------------------------------
     def function_body(self, node):

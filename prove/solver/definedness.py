@@ -44,6 +44,7 @@ from typing import Callable, Optional
 import sympy as sp
 
 from prove import ast as A
+from prove.relations import FLIP
 from prove import sorts as S
 from prove.elaborate import Claim
 from prove.solver import abstract
@@ -320,7 +321,7 @@ class Inference:
 
 
 def _flip(op: str) -> str:
-    return {"<": ">", "<=": ">=", ">": "<", ">=": "<="}.get(op, op)
+    return FLIP[op]
 
 
 def _fact(op: str, c: Fraction) -> Optional[Val]:

@@ -26,6 +26,7 @@ import sympy as sp
 import z3
 
 from prove import ast as A
+from prove.relations import FLIP, holds
 from prove import sorts as S
 from prove.elaborate import Claim, elaborate_lemma, sort_of, substitute
 from prove.errors import ProveError
@@ -232,8 +233,7 @@ def _z3(e, zs: dict):
 
 
 def _z3_rel(a, op, b):
-    return {"=": lambda: a == b, "<=": lambda: a <= b, "<": lambda: a < b,
-            ">=": lambda: a >= b, ">": lambda: a > b, "!=": lambda: a != b}[op]()
+    return holds(a, op, b)
 
 
 # --------------------------------------------------------------------- lemma
@@ -436,7 +436,7 @@ def _bounds_of(var, claim: Claim, term) -> tuple:
                 a, b = c.operands
                 op = c.ops[0]
                 if isinstance(b, A.Name) and b.id == var.name:
-                    a, b, op = b, a, {"<": ">", "<=": ">=", ">": "<", ">=": "<="}.get(op, op)
+                    a, b, op = b, a, FLIP[op]
                 if isinstance(a, A.Name) and a.id == var.name:
                     facts.append((op, b))
     for op, e in facts:

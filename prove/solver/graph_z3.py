@@ -39,6 +39,7 @@ from typing import Union
 import z3
 
 from prove import ast as A
+from prove.relations import holds
 from prove.solver import clock
 
 EXPANSION_LIMIT = 20_000  # copies of quantifier bodies we are willing to build, in all
@@ -375,12 +376,10 @@ class Translator:
             if not all(isinstance(x, (Fraction, z3.ArithRef)) for x in (a, b)):
                 raise Unsupported("only numbers and nodes can be compared")
             if isinstance(a, Fraction) and isinstance(b, Fraction):
-                ok = {"=": a == b, "!=": a != b, "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
-                parts.append(const(ok))
+                parts.append(const(holds(a, op, b)))
                 continue
             x, y = num(a), num(b)
-            parts.append({"=": lambda: x == y, "!=": lambda: x != y, "<": lambda: x < y,
-                          "<=": lambda: x <= y, ">": lambda: x > y, ">=": lambda: x >= y}[op]())
+            parts.append(holds(x, op, y))
         return conj(parts)
 
     def predicate(self, e: A.Call, env: dict, pol: int):

@@ -17,6 +17,7 @@ from sympy.polys.polyerrors import BasePolynomialError
 from sympy.core.facts import InconsistentAssumptions
 
 from prove import ast as A
+from prove.relations import FLIP, holds
 from prove import sorts as S
 from prove.elaborate import Claim
 from prove.solver import internal
@@ -116,7 +117,7 @@ def _limits(v, claim: Claim, values: dict, dimension: bool) -> tuple:
                 continue
             for op, a, b in zip(c.ops, c.operands, c.operands[1:]):
                 if isinstance(b, A.Name) and b.id == v.name:
-                    a, b, op = b, a, {"<": ">", "<=": ">=", ">": "<", ">=": "<="}.get(op, op)
+                    a, b, op = b, a, FLIP[op]
                 if isinstance(a, A.Name) and a.id == v.name:
                     try:
                         facts.append((op, _exact(b, values)))
@@ -241,7 +242,7 @@ def _stated_signs(claim: Claim) -> dict:
             return
         (op,), (a, b) = h.ops, h.operands
         if isinstance(a, A.Num) and isinstance(b, A.Name):
-            a, b, op = b, a, {"<": ">", "<=": ">=", ">": "<", ">=": "<="}.get(op, op)
+            a, b, op = b, a, FLIP[op]
         if isinstance(a, A.Name) and isinstance(b, A.Num) and b.value == 0:
             key = {">": "positive", ">=": "nonnegative", "<": "negative", "<=": "nonpositive"}.get(op)
             if strict_only and op in (">=", "<="):
@@ -348,7 +349,7 @@ def add_hypothesis(expr: A.Expr, tr: Translator, inst: Instance) -> None:
     if all(isinstance(s, (int, sp.Integer)) for s in sides):  # an index condition: i != j
         for op, a, b in zip(expr.ops, sides, sides[1:]):
             a, b = int(a), int(b)
-            if not {"=": a == b, "!=": a != b, "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]:
+            if not holds(a, op, b):
                 inst.vacuous = True
         return
     for op, a, b in zip(expr.ops, sides, sides[1:]):
