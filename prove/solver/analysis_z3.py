@@ -34,7 +34,7 @@ from prove import ast as A
 from prove.relations import holds
 from prove.solver.analysis_exact import (FUNCTION_PREDICATES, MATRIX_PREDICATES, POINT_PREDICATES,
                                           body_of, as_point, directions, principal_minors, show_expr)
-from prove.solver import internal
+from prove.solver import z3_bridge
 from prove.solver.sympy_translate import Fn, Translator, Untranslatable, is_matrix
 
 
@@ -44,53 +44,15 @@ class Unsupported(Exception):
 
 # ------------------------------------------------------------ SymPy -> Z3
 
-class Z3Vars:
-    """One Z3 real per SymPy symbol; fresh symbols for auxiliary unknowns.
+class Z3Vars(z3_bridge.Z3Vars):
+    """The shared bridge; a term that is not a polynomial is not taken here."""
 
-    Every Z3 constant of an encoding is made here, named `base#serial` (internal.name)
-    with a serial unique to this encoding: two constants never share a name, and none
-    has a name a claim can spell."""
-
-    def __init__(self):
-        self.by_symbol: dict = {}
-        self.serial = 0
-
-    def real(self, base: str):
-        self.serial += 1
-        return z3.Real(internal.name(base, self.serial))
-
-    def var(self, s: sp.Symbol):
-        v = self.by_symbol.get(s)
-        if v is None:
-            v = self.by_symbol[s] = self.real(s.name)
-        return v
-
-    def fresh(self, base: str) -> sp.Symbol:
-        return sp.Dummy(base, real=True)
-
-    def __call__(self, e):
-        e = sp.expand(e)
-        return self._conv(e)
-
-    def _conv(self, e):
-        if isinstance(e, sp.Rational):
-            return z3.RealVal(f"{e.p}/{e.q}")
-        if isinstance(e, sp.Symbol):
-            return self.var(e)
-        if isinstance(e, sp.Add):
-            return z3.Sum([self._conv(a) for a in e.args])
-        if isinstance(e, sp.Mul):
-            out = self._conv(e.args[0])
-            for a in e.args[1:]:
-                out = out * self._conv(a)
-            return out
-        if isinstance(e, sp.Pow) and isinstance(e.exp, sp.Integer) and e.exp >= 0:
-            base = self._conv(e.base)
-            out = z3.RealVal(1)
-            for _ in range(int(e.exp)):
-                out = out * base
-            return out
-        raise Unsupported(f"{show_expr(e)} is not a polynomial; only polynomial functions are decided with unknowns")
+    def __call__(self, e, expand: bool = True):
+        try:
+            return super().__call__(e, expand)
+        except z3_bridge.NotPolynomial:
+            raise Unsupported(f"{show_expr(e)} is not a polynomial; only polynomial functions are decided "
+                              "with unknowns") from None
 
 
 def settled(v, subs: dict):

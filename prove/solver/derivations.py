@@ -22,11 +22,11 @@ from dataclasses import fields, replace
 from fractions import Fraction
 from typing import Optional
 
-import sympy as sp
 import z3
 
 from prove import ast as A
 from prove.relations import FLIP, holds
+from prove.solver.z3_bridge import NotPolynomial, Z3Vars
 from prove import sorts as S
 from prove.elaborate import Claim, elaborate_lemma, sort_of, substitute
 from prove.errors import ProveError
@@ -179,57 +179,25 @@ def z3_step(step_claim: Claim) -> Optional[Outcome]:
             goals = I.instance_goals(step_claim, inst)
         except Untranslatable:
             return None
-        zs: dict = {}
+        zs = Z3Vars()
         try:
-            facts = [_z3_rel(_z3(a, zs), op, _z3(b, zs)) for a, op, b in inst.conditions]
-            facts += [_z3(s, zs) == _z3(e, zs) for s, e in inst.solved.items()]
+            facts = [_z3_rel(zs(a, expand=False), op, zs(b, expand=False)) for a, op, b in inst.conditions]
+            facts += [zs(s, expand=False) == zs(e, expand=False) for s, e in inst.solved.items()]
             for g in goals:
                 solver = z3.Solver()
                 solver.set("timeout", Z3_TIMEOUT_MS)
                 for f in facts:
                     solver.add(f)
-                solver.add(z3.Not(_z3_rel(_z3(g.lhs, zs), g.rel, _z3(g.rhs, zs))))
+                solver.add(z3.Not(_z3_rel(zs(g.lhs, expand=False), g.rel, zs(g.rhs, expand=False))))
                 if solver.check() != z3.unsat:
                     return None
-        except _NotPolynomial:
+        except NotPolynomial:
             return None
     method = "z3: the negation of the step is unsat (polynomial arithmetic over the reals)"
     sizes = I.enumerate_sizes(step_claim)
     if sizes.names and not sizes.complete:
         return Outcome(Verdict.VERIFIED, method=method, bound=sizes.bound())
     return Outcome(Verdict.PROVED, method=method + (f", every {sizes.bound()} checked" if sizes.names else ""))
-
-
-class _NotPolynomial(Exception):
-    pass
-
-
-def _z3(e, zs: dict):
-
-    if not isinstance(e, sp.Basic) or isinstance(e, sp.MatrixBase):
-        if isinstance(e, int):
-            return z3.RealVal(e)
-        raise _NotPolynomial()
-    if isinstance(e, sp.Symbol):
-        if e not in zs:  # a Dummy may share its name with a user's symbol
-            zs[e] = z3.Real(f"{e.name}#{len(zs)}")
-        return zs[e]
-    if isinstance(e, sp.Rational):
-        return z3.RealVal(f"{e.p}/{e.q}") if e.q != 1 else z3.RealVal(e.p)
-    if isinstance(e, sp.Add):
-        return z3.Sum([_z3(a, zs) for a in e.args])
-    if isinstance(e, sp.Mul):
-        out = _z3(e.args[0], zs)
-        for a in e.args[1:]:
-            out = out * _z3(a, zs)
-        return out
-    if isinstance(e, sp.Pow) and e.exp.is_Integer and 0 <= e.exp <= 64:
-        base = _z3(e.base, zs)
-        out = z3.RealVal(1)
-        for _ in range(int(e.exp)):
-            out = out * base
-        return out
-    raise _NotPolynomial()
 
 
 def _z3_rel(a, op, b):
