@@ -112,3 +112,18 @@ def test_signs_that_contradict_each_other_are_not_an_internal_error(body):
     (r,) = prove.check(f"claim t: {body}")
     assert r.verdict in (Verdict.PROVED, Verdict.UNKNOWN), (r.verdict, r.reason)
     assert "internal error" not in (r.reason or ""), r.reason
+
+
+def test_a_backend_that_cannot_decide_says_unknown_not_internal_error(monkeypatch):
+    from prove.elaborate import ModuleContext, elaborate
+    from prove.parser import parse
+    from prove.solver import CannotDecide, check, identities
+
+    def cannot(claim, limits=None):
+        raise CannotDecide("this construct is not taken here")
+
+    monkeypatch.setattr(identities, "check", cannot)
+    (decl,) = parse("claim t: x + x = 2*x", "<t>").items
+    out = check(elaborate(decl, "<t>", ModuleContext()))
+    assert out.verdict is Verdict.UNKNOWN and not out.internal
+    assert out.reason == "this construct is not taken here"

@@ -35,6 +35,12 @@ def clock() -> float:
     return time.process_time()
 
 
+class CannotDecide(Exception):
+    """A backend cannot decide this claim, or this part of it (not a polynomial,
+    no SymPy meaning, a construct its encoding does not take): the verdict is
+    `unknown` with the message as the reason, never an internal error."""
+
+
 @dataclass(frozen=True)
 class Limits:
     timeout: float = 10.0  # CPU seconds per claim, enforced by the runner
@@ -52,10 +58,13 @@ def check(claim: Claim, limits: Limits = Limits()) -> Outcome:
         module = None
     if module is None:
         return Outcome.unknown(f"no backend for {FAMILY_WORDS.get(claim.family, claim.family)} claims yet")
-    if claim.family == "identity":  # both sides must be defined where the claim is stated
-        outcome = with_definedness(claim, lambda: module.check(claim, limits))
-    else:
-        outcome = module.check(claim, limits)
+    try:
+        if claim.family == "identity":  # both sides must be defined where the claim is stated
+            outcome = with_definedness(claim, lambda: module.check(claim, limits))
+        else:
+            outcome = module.check(claim, limits)
+    except CannotDecide as exc:
+        return Outcome.unknown(str(exc) or type(exc).__name__)
     return audited(claim, outcome, limits, start)
 
 

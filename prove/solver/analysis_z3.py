@@ -34,11 +34,11 @@ from prove import ast as A
 from prove.relations import holds
 from prove.solver.analysis_exact import (FUNCTION_PREDICATES, MATRIX_PREDICATES, POINT_PREDICATES,
                                           body_of, as_point, directions, principal_minors, show_expr)
-from prove.solver import z3_bridge
+from prove.solver import CannotDecide, z3_bridge
 from prove.solver.sympy_translate import Fn, Translator, Untranslatable, is_matrix
 
 
-class Unsupported(Exception):
+class Unsupported(CannotDecide):
     """The formula leaves the fragment this encoder takes; the message says where."""
 
 

@@ -40,17 +40,17 @@ import z3
 
 from prove import ast as A
 from prove.relations import holds
-from prove.solver import clock
+from prove.solver import CannotDecide, clock
 
 EXPANSION_LIMIT = 20_000  # copies of quantifier bodies we are willing to build, in all
 DP_LIMIT = 14  # nodes for the order dynamic programme (2^n subsets)
 
 
-class Unsupported(Exception):
+class Unsupported(CannotDecide):
     """A construct this backend cannot encode; the message says why."""
 
 
-class OutOfTime(Exception):
+class OutOfTime(CannotDecide):
     """The deadline passed while the encoding was being built."""
 
 

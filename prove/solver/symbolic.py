@@ -27,6 +27,7 @@ import sympy as sp
 
 from prove import ast as A
 from prove import sorts as S
+from prove.solver import CannotDecide
 from prove.solver import concrete, internal
 from prove.solver.exact import rewrites_to_zero
 from prove.solver.instances import enumerate_sizes, user_symbol
@@ -38,7 +39,7 @@ LARGE = 16  # concrete claims with more index instances than this try the symbol
 MAX_INDEX_VARS = 5
 
 
-class NotSymbolic(Exception):
+class NotSymbolic(CannotDecide):
     """This claim is outside what the symbolic route takes (the reason says why)."""
 
 

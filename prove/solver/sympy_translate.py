@@ -20,6 +20,7 @@ from typing import Callable, Optional
 import sympy as sp
 
 from prove import ast as A
+from prove.solver import CannotDecide
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class Partial:
     env: Optional[dict] = None
 
 
-class Untranslatable(Exception):
+class Untranslatable(CannotDecide):
     """This expression has no meaning for the SymPy backend (the reason says why)."""
 
 

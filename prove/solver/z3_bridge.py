@@ -10,12 +10,12 @@ from __future__ import annotations
 import sympy as sp
 import z3
 
-from prove.solver import internal
+from prove.solver import CannotDecide, internal
 
 MAX_POWER = 64  # a larger whole power is not unrolled into products
 
 
-class NotPolynomial(Exception):
+class NotPolynomial(CannotDecide):
     """A term with no polynomial counterpart over the reals."""
 
 
