@@ -22,7 +22,7 @@ import z3  # noqa: E402
 from prove import ast as A  # noqa: E402
 from prove.elaborate import ModuleContext, elaborate  # noqa: E402
 from prove.parser import parse  # noqa: E402
-from prove.solver import Limits, check  # noqa: E402
+from prove.backends.base import Limits, check  # noqa: E402
 
 CLAIMS = ["stationary_implies_min", "fermat", "convex_local_min_is_global", "second_order_test_wrong",
           "saddle_example", "product_of_convex_wrong"]

@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import sympy as sp  # noqa: E402
 
 from prove.runner import tasks_for_text  # noqa: E402
-from prove.solver import check  # noqa: E402
+from prove.backends.base import check  # noqa: E402
 
 SIZES = ["n", 2, 5, 10, 20, 50]
 ENTRY = "diff(softmax(z)[i], z[j]) = softmax(z)[i] * (delta(i, j) - softmax(z)[j])"

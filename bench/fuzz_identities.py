@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, given, seed, settings  # noqa: E402
 
 from fuzzgen import disagreement, fuzz_claims, judge  # noqa: E402
 from prove.runner import run_tasks, tasks_for_text  # noqa: E402
-from prove.solver import Limits  # noqa: E402
+from prove.backends.base import Limits  # noqa: E402
 
 VERDICTS = ("proved", "verified", "refuted", "unknown", "error")
 

@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from mutate import OPERATORS, mutant_task, mutants_of, shipped_claims  # noqa: E402
 from prove.runner import run_tasks  # noqa: E402
-from prove.solver import Limits  # noqa: E402
+from prove.backends.base import Limits  # noqa: E402
 
 COLUMNS = ["mutants", "discarded", "refuted", "unknown", "equivalent", "error", "FALSE PROOF"]
 

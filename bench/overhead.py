@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from prove.runner import check_paths  # noqa: E402
-from prove.solver import Limits  # noqa: E402
+from prove.backends.base import Limits  # noqa: E402
 
 
 def claim_file(count: int) -> str:

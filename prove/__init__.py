@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 def check(text: str, *, timeout: float = 10.0, path: str = "<text>", jobs: int = 1) -> "list[Result]":
     """Check every claim in `text`; one `Result` per claim, in source order."""
     from prove.runner import check_text
-    from prove.solver import Limits
+    from prove.backends.base import Limits
 
     return check_text(text, path, Limits(timeout=timeout), jobs)
 
@@ -31,7 +31,7 @@ def check(text: str, *, timeout: float = 10.0, path: str = "<text>", jobs: int =
 def check_file(path: "Union[str, Path]", *, timeout: float = 10.0, jobs: int = 1) -> "list[Result]":
     """Check a claim file (its `use "..."` imports are relative to it)."""
     from prove.runner import check_paths
-    from prove.solver import Limits
+    from prove.backends.base import Limits
 
     return check_paths([path], Limits(timeout=timeout), jobs)
 

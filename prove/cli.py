@@ -71,7 +71,7 @@ def main(argv=None) -> int:
 
     from prove.report import format_result, summary_line, to_json
     from prove.runner import UsageError, check_paths, default_jobs
-    from prove.solver import Limits
+    from prove.backends.base import Limits
 
     colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty()
                                         and not os.environ.get("NO_COLOR") and args.format == "text")

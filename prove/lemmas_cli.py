@@ -55,7 +55,7 @@ def _list(files, out) -> None:
 def _check(lemmas, timeout: float) -> list:
     """Check lemmas through the runner, each in the context of its own file."""
     from prove.runner import default_jobs, run_tasks, tasks_for_text
-    from prove.solver import Limits
+    from prove.backends.base import Limits
 
     wanted: dict[Path, set[str]] = {}
     for lemma in lemmas:

@@ -90,7 +90,7 @@ class ClaimsFile(pytest.File):
     def _run_batch(self, first: "ClaimItem") -> None:
         """Check every selected claim of this file still unchecked, at once (one pool, in parallel)."""
         from prove.runner import default_jobs, run_tasks
-        from prove.solver import Limits
+        from prove.backends.base import Limits
 
         batch = [it.task for it in self.session.items
                  if isinstance(it, ClaimItem) and it.parent is self and id(it.task) not in self._results]

@@ -32,7 +32,7 @@ from prove import ast as A
 from prove.elaborate import Claim, LemmaEntry, ModuleContext, elaborate, module_context
 from prove.errors import SHOWN_WIDTH, ProveError, caret_block
 from prove.parser import parse, parse_tolerant
-from prove.solver import Limits, clock
+from prove.backends.base import Limits, clock
 from prove.verdict import INTERNAL_ERROR, Outcome, Result, Verdict
 
 MAX_FILE_BYTES = 4_000_000
@@ -263,7 +263,7 @@ def _elaborate(job: Job) -> Union[Claim, _Failed]:
 
 
 def _run_job(job: Job, limits: Limits, memory_mb: int) -> Union[Outcome, _Failed]:
-    from prove.solver import check
+    from prove.backends.base import check
 
     start = clock()
     try:
@@ -321,7 +321,7 @@ def _warm_up() -> None:
     _WARM = True
     import importlib
 
-    from prove.solver import BACKENDS, check
+    from prove.backends.base import BACKENDS, check
 
     for name in BACKENDS.values():
         try:

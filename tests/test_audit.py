@@ -12,7 +12,7 @@ from prove import ast as A
 from prove.audit import audit, examine
 from prove.parser import parse
 from prove.runner import check_text, tasks_for_text
-from prove.solver import Limits
+from prove.backends.base import Limits
 from prove.verdict import Outcome, Verdict
 
 

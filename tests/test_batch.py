@@ -117,9 +117,9 @@ def test_cpu_seconds_reads_the_work_a_process_did():
 def test_wall_time_spent_before_the_backend_is_not_taken_from_its_limit(monkeypatch):
     """Elaboration that waits for the CPU (sleep stands in for a loaded machine)
     leaves the backend the claim's whole CPU limit, so its verdict does not depend on load."""
-    import prove.solver
+    import prove.backends.base
     from prove import runner
-    from prove.solver import Limits
+    from prove.backends.base import Limits
 
     (task,) = runner.tasks_for_text("claim t: x + x = 2*x\n", "<text>")
     real = runner._elaborate
@@ -131,9 +131,9 @@ def test_wall_time_spent_before_the_backend_is_not_taken_from_its_limit(monkeypa
 
     def check(claim, limits):
         given.append(limits.timeout)
-        return prove.solver.Outcome.unknown("stub")
+        return prove.backends.base.Outcome.unknown("stub")
 
     monkeypatch.setattr(runner, "_elaborate", slow_elaborate)
-    monkeypatch.setattr(prove.solver, "check", check)
+    monkeypatch.setattr(prove.backends.base, "check", check)
     runner._run_job(task.job, Limits(timeout=0.6), 1024)
     assert given and given[0] > 0.45, given

@@ -197,13 +197,13 @@ def test_progress_goes_to_stderr_of_a_terminal_only(claims):
 
 def test_a_failure_of_the_tool_is_an_internal_unknown_never_as_expected(monkeypatch):
     import prove
-    import prove.solver
+    import prove.backends.base
     from prove.report import format_result, summary_line
 
     def broken_backend(claim, limits):
         raise TypeError("a bug in a backend")
 
-    monkeypatch.setattr(prove.solver, "check", broken_backend)  # workers fork with the patch
+    monkeypatch.setattr(prove.backends.base, "check", broken_backend)  # workers fork with the patch
     results = prove.check("claim a: x = x\n  expect unknown\nclaim b: x + x = 2*x\nclaim c: nope(x) = 1\n")
     a, b, c = results
     for r in (a, b):

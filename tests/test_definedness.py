@@ -224,7 +224,7 @@ def _claim(text):
 
 
 def test_check_is_none_when_the_inference_shows_every_condition():
-    from prove.solver import definedness
+    from prove.backends.identity import definedness
     for body in ["log(1 + exp(x)) = softplus(x)", "forall z in R^3: sum(k, softmax(z)[k]) = 1",
                  "forall t in R where 0 < t < 1: log(t) + log(1 - t) = log(t * (1 - t))",
                  "forall n >= 1, x in R: x / n = x * (1 / n)"]:
@@ -233,7 +233,7 @@ def test_check_is_none_when_the_inference_shows_every_condition():
 
 def test_check_expression_names_the_expression():
     from prove import ast as A
-    from prove.solver import definedness
+    from prove.backends.identity import definedness
     claim = _claim("forall x in R: x = x")
     expr = A.BinOp("/", A.Num(1, "1", span=A.Span.unknown()), A.Name("x", span=A.Span.unknown()),
                    span=A.Span.unknown())

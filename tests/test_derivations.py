@@ -251,7 +251,7 @@ def test_lemma_rewrite_proves_a_step_and_a_refuted_lemma_is_not_used():
 
     from prove import ast as A
     from prove.runner import tasks_for_text
-    from prove.solver.derivations import lemma_step
+    from prove.backends.calc.check import lemma_step
 
     text = (FALSE_LEMMA + TRUE_LEMMA + "claim t:\n  forall x in R, y in R:\n"
             "  calc (x + y)^2 + 1\n     = x^2 + 2*x*y + y^2 + 1   by lemma square_expand by lemma bad_square\n")
@@ -314,7 +314,7 @@ def test_a_chain_holds_only_where_every_step_was_checked():
 
 def test_steps_of_not_equal_never_chain_even_when_each_holds():
     # x != x + 1 and x + 1 != x both hold, and x != x is false: no end-to-end relation
-    from prove.solver.derivations import _combine
+    from prove.backends.calc.check import _combine
     from prove.verdict import Step, Verdict
 
     steps = [Step(line=3, verdict=Verdict.PROVED), Step(line=4, verdict=Verdict.PROVED)]

@@ -2,7 +2,7 @@
 
 The differential tests shrink every claim of examples/dag.claims to 3 nodes
 and compare the backend with brute force (every graph, every assignment,
-evaluated by prove.solver.graph_eval).
+evaluated by prove.backends.graph.evaluate).
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ import pytest
 from prove import ast as A
 from prove.elaborate import ModuleContext, elaborate
 from prove.parser import parse
-from prove.solver import Limits, check
-from prove.solver import graph_eval as GE
-from prove.solver.graphs import plan_claim
+from prove.backends.base import Limits, check
+from prove.backends.graph import evaluate as GE
+from prove.backends.graph.check import plan_claim
 from prove.verdict import Verdict
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -145,7 +145,8 @@ def test_counterexample_cut_short_by_the_limit_is_still_refuted_and_says_so(monk
     the method no longer claims the smallest one."""
     import z3
 
-    from prove.solver import graph_z3, graphs
+    from prove.backends.graph import encode as graph_z3
+    from prove.backends.graph import check as graphs
 
     clock = {"now": 0.0}
 

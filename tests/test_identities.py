@@ -91,7 +91,7 @@ def test_hypothesis_is_used_not_ignored():
 def test_the_backend_alone_does_not_prove_a_derivative_at_a_kink(body):
     from prove.elaborate import ModuleContext, elaborate
     from prove.parser import parse
-    from prove.solver import identities
+    from prove.backends.identity import check as identities
 
     (decl,) = parse(f"claim t: {body}", "<t>").items
     claim = elaborate(decl, "<t>", ModuleContext())
@@ -117,7 +117,8 @@ def test_signs_that_contradict_each_other_are_not_an_internal_error(body):
 def test_a_backend_that_cannot_decide_says_unknown_not_internal_error(monkeypatch):
     from prove.elaborate import ModuleContext, elaborate
     from prove.parser import parse
-    from prove.solver import CannotDecide, check, identities
+    from prove.backends.base import CannotDecide, check
+    from prove.backends.identity import check as identities
 
     def cannot(claim, limits=None):
         raise CannotDecide("this construct is not taken here")

@@ -4,7 +4,7 @@ Behaviour: a claim that declares a variable spelled like an atom the backend
 makes for itself (a derivative atom `f_d1`, a vector part `r1`, a summation
 index `_k0`, a goal entry `e0`, a concrete function's argument `x1`, `t`)
 keeps its meaning: false claims are not proved, true ones still are.
-Structure: no module under prove/solver creates a SymPy symbol or function,
+Structure: no module under prove/backends creates a SymPy symbol or function,
 or a Z3 constant, from a literal or f-string name that a claim could spell.
 """
 
@@ -72,7 +72,7 @@ def test_the_witness_defines_the_users_function_and_prints_plain_arguments():
 
 # ------------------------------------------------------------------ structure
 
-SOLVER = Path(__file__).resolve().parent.parent / "prove" / "solver"
+BACKENDS = Path(__file__).resolve().parent.parent / "prove" / "backends"
 MAKERS = {"Symbol", "symbols", "Function", "IndexedBase", "Idx", "Wild",  # SymPy
           "Real", "Int", "Bool", "Reals", "Ints", "Bools", "Const", "Consts", "BitVec", "String"}  # Z3
 NAME_CHARS = re.compile(r"[A-Za-z0-9_']*\Z")  # what a claim's names are made of
@@ -101,14 +101,16 @@ def offenders(source: str, path: str) -> list[str]:
     return out
 
 
-def test_no_solver_module_makes_a_name_a_claim_could_spell():
-    """Invented atoms go through prove/solver/internal.py (or are Dummies);
+def test_no_backend_module_makes_a_name_a_claim_could_spell():
+    """Invented atoms go through prove/backends/internal.py (or are Dummies);
     user names become symbols from the claim's own names, never from text here."""
     found = []
-    for path in sorted(SOLVER.glob("*.py")):
-        if path.name == "internal.py":
+    paths = sorted(BACKENDS.rglob("*.py"))
+    assert len(paths) > 10  # the folder is where the backends are
+    for path in paths:
+        if path == BACKENDS / "internal.py":
             continue
-        found += offenders(path.read_text(), path.name)
+        found += offenders(path.read_text(), str(path.relative_to(BACKENDS)))
     assert not found, "names a claim could spell:\n" + "\n".join(found)
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from prove.library import all_lemmas, load_library
 from prove.runner import check_paths, default_jobs
-from prove.solver import Limits
+from prove.backends.base import Limits
 from prove.verdict import Verdict
 
 ROOT = Path(__file__).resolve().parent.parent

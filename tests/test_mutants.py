@@ -17,7 +17,7 @@ from mutate import OPERATORS, Source, mutant_task, mutants_of, shipped_claims
 from prove.audit import examine
 from prove.parser import parse
 from prove.runner import run_tasks
-from prove.solver import Limits
+from prove.backends.base import Limits
 from prove.verdict import Verdict
 
 SEED = 10

@@ -145,12 +145,12 @@ def test_an_empty_claim_file_collects_nothing(pytester, run):
 
 def test_an_internal_error_fails_the_item_whatever_it_expects(pytester, run):
     pytester.makeconftest("""
-        import prove.solver
+        import prove.backends.base
 
         def broken_backend(claim, limits):
             raise TypeError("a bug in a backend")
 
-        prove.solver.check = broken_backend  # the runner's workers fork with it
+        prove.backends.base.check = broken_backend  # the runner's workers fork with it
     """)
     pytester.makefile(".claims", hedged="claim hedged: x = x\n  expect unknown\n")
     out = run("-v")

@@ -169,7 +169,7 @@ def test_the_rewrite_renames_the_lemmas_binder_apart():
     from dataclasses import replace
 
     from prove.runner import tasks_for_text
-    from prove.solver.derivations import _rewrite, elaborate_lemma
+    from prove.backends.calc.check import _rewrite, elaborate_lemma
 
     text = SUM_LEMMA + "claim t:\n  forall k in R:\n  calc 3*k\n     = 3*k   by lemma sumlemma\n"
     task = [t for t in tasks_for_text(text, "<text>") if t.name == "t"][0]

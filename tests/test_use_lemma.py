@@ -93,7 +93,7 @@ def _lemma_step_of(tasks):
     from dataclasses import replace
 
     from prove import ast as A
-    from prove.solver.derivations import lemma_step
+    from prove.backends.calc.check import lemma_step
 
     task = [t for t in tasks if t.name == "uses_it"][0]
     calc = task.claim.body

@@ -39,7 +39,7 @@ import sympy as sp
 from sympy.core.parameters import evaluate as sympy_evaluate
 
 from prove import ast as A
-from prove.solver import clock
+from prove.backends.base import clock
 from prove import sorts as S
 from prove.audit import evaluate as E
 from prove.audit import numeric as N

@@ -1,5 +1,5 @@
 """The audit of graph claims: seeded random graphs within the bound, each
-decided by the plain evaluator (`prove.solver.graph_eval`, which shares no
+decided by the plain evaluator (`prove.backends.graph.evaluate`, which shares no
 code with the Z3 encoding) over every value of the claim's other variables.
 
 Half the graphs are DAGs (edges forward in a random order, as most claims
@@ -16,9 +16,9 @@ import random
 from typing import Optional
 
 from prove import ast as A
-from prove.solver import clock
+from prove.backends.base import clock
 from prove import sorts as S
-from prove.solver import graph_eval as GE
+from prove.backends.graph import evaluate as GE
 
 SAMPLES = 60
 # A deterministic cap on work, in worst-case evaluations (a node variable over n

@@ -5,7 +5,7 @@ several spellings (`Derivative(f(r#1(t), r#2(t)), r#1(t))`,
 `Subs(Derivative(f(u, r#2(t)), u), u, r#1(t))`); `canonical` writes each as one
 applied function per partial derivative, `f#d1_0(r#1(t), r#2(t))`, so that
 equal derivatives are equal atoms.  Every atom invented here has a name no
-claim can spell (`prove.solver.internal`), so a user's `f_d1` or `r1` stays
+claim can spell (`prove.backends.internal`), so a user's `f_d1` or `r1` stays
 a function of its own.  A difference that reduces to 0 with
 these atoms independent is 0 for every function.
 
@@ -24,11 +24,11 @@ from sympy.core.function import AppliedUndef
 from sympy.printing.str import StrPrinter
 
 from prove import sorts as S
-from prove.solver import instances as I
-from prove.solver import internal
-from prove.solver.exact import rewrites_to_zero
-from prove.solver.instances import matrix_part, vector_part
-from prove.solver.sympy_translate import Fn, Translator, _spread, is_matrix
+from prove.backends.identity import instances as I
+from prove.backends import internal
+from prove.backends.identity.exact import rewrites_to_zero
+from prove.backends.identity.instances import matrix_part, vector_part
+from prove.backends.identity.sympy_translate import Fn, Translator, _spread, is_matrix
 from prove.verdict import Outcome, Verdict
 
 POINTS = [sp.Integer(1), sp.Rational(1, 2), sp.Integer(2), sp.Integer(-1), sp.Integer(0), sp.Rational(-3, 2)]
@@ -292,7 +292,7 @@ def recheck(claim, values: dict, point: dict, table: dict) -> bool:
         va = I.number_at(sym - expr, concrete, 40)
         if va is None or abs(va) > sp.Float(10) ** -30:
             return False
-    from prove.solver.definedness import outside_domain  # it imports this module
+    from prove.backends.identity.definedness import outside_domain  # it imports this module
 
     if outside_domain(claim, inst.env, concrete):
         return False

@@ -26,8 +26,8 @@ import z3
 from prove import ast as A
 from prove.relations import holds
 from prove import sorts as S
-from prove.solver import internal
-from prove.solver.analysis_z3 import Unsupported, z_and, z_or
+from prove.backends import internal
+from prove.backends.analysis.encode import Unsupported, z_and, z_or
 from prove.verdict import Outcome, Verdict
 
 

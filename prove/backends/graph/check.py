@@ -1,10 +1,10 @@
 """The graph backend: claims over all directed graphs up to a bound, checked with Z3.
 
 For every number of nodes in the claim's range (smallest first), the negated
-claim is translated to Z3 (`graph_z3`) and must be unsatisfiable; the verdict
+claim is translated to Z3 (`encode`) and must be unsatisfiable; the verdict
 is then `verified`, with the bound in words, never `proved`.  A satisfiable
 size gives a counterexample: the edge count is minimised, and the graph and
-the other witnesses are re-checked by plain evaluation (`graph_eval`) before
+the other witnesses are re-checked by plain evaluation (`evaluate`) before
 `refuted` is reported.
 
 Speed-ups, each sound for claims about graph variables, which are invariant
@@ -35,11 +35,11 @@ from typing import Optional
 import z3
 
 from prove import ast as A
-from prove.solver import clock
+from prove.backends.base import clock
 from prove import sorts as S
 from prove.elaborate import Claim
-from prove.solver import graph_eval as GE
-from prove.solver.graph_z3 import (FALSE, NodeV, OutOfTime, SGraph, SOrder, SSet, Translator, Unsupported,
+from prove.backends.graph import evaluate as GE
+from prove.backends.graph.encode import (FALSE, NodeV, OutOfTime, SGraph, SOrder, SSet, Translator, Unsupported,
                                    count, disj, implies, neg)
 from prove.verdict import Outcome, Verdict
 
@@ -147,7 +147,7 @@ def bound_words(graphs: tuple[GraphVar, ...]) -> str:
 class Found:
     sizes: tuple
     edges: int
-    witness: dict  # name -> value of graph_eval
+    witness: dict  # name -> value of evaluate
     goal: int
     fewest: bool = True  # no counterexample of this size has fewer edges
 

@@ -5,15 +5,15 @@ of a polynomial family with unknown real coefficients (`g in poly(w, degree <= 4
 and abstract ones (`g: R -> R`).
 
 - A closed claim about given functions is decided exactly in SymPy
-  (analysis_exact): proved or refuted, with the reason.
+  (`exact`): proved or refuted, with the reason.
 - A claim with unknowns (coefficients, points) is negated and encoded in Z3
-  nonlinear real arithmetic (analysis_z3).  unsat of a sound over-approximation
+  nonlinear real arithmetic (`encode`).  unsat of a sound over-approximation
   is a proof for every polynomial of the stated degree.  Otherwise the
   under-approximation is searched for the simplest counterexample (fewest
   terms, small integer coefficients, points 0 then +-1), which is reported only
   after the exact SymPy checker, which shares no code with the Z3 encoding of
   the predicates, confirms it.
-- Abstract functions (analysis_abstract): a Z3 proof from instances of the
+- Abstract functions (`abstract`): a Z3 proof from instances of the
   definitions at hint terms; refutations by a polynomial instance.
 
 A family is written around its point so that its unknowns are the Taylor
@@ -34,12 +34,12 @@ import sympy as sp
 import z3
 
 from prove import ast as A
-from prove.solver import clock
+from prove.backends.base import clock
 from prove import sorts as S
 from prove.elaborate import Claim
-from prove.solver.analysis_exact import Evaluator, show_number
-from prove.solver.analysis_z3 import Encoder, Unsupported, Z3Vars
-from prove.solver.sympy_translate import Fn
+from prove.backends.analysis.exact import Evaluator, show_number
+from prove.backends.analysis.encode import Encoder, Unsupported, Z3Vars
+from prove.backends.identity.sympy_translate import Fn
 from prove.verdict import Outcome, Verdict
 
 FAMILY = "analysis"
@@ -190,7 +190,7 @@ def _check(claim: Claim, limits) -> Outcome:
     budget = min(limits.timeout, 8.0)
 
     if abstract:
-        from prove.solver.analysis_abstract import check_abstract
+        from prove.backends.analysis.abstract import check_abstract
         proof = check_abstract(claim, formula, abstract, points, budget)
         if proof.verdict is Verdict.PROVED:
             return proof

@@ -26,14 +26,15 @@ import z3
 
 from prove import ast as A
 from prove.relations import FLIP, holds
-from prove.solver.z3_bridge import NotPolynomial, Z3Vars
+from prove.backends.z3_bridge import NotPolynomial, Z3Vars
 from prove import sorts as S
 from prove.elaborate import Claim, elaborate_lemma, sort_of, substitute
 from prove.errors import ProveError
-from prove import solver as dispatch
-from prove.solver import abstract, identities
-from prove.solver import instances as I
-from prove.solver.sympy_translate import Untranslatable
+from prove.backends import base as dispatch
+from prove.backends.identity import abstract
+from prove.backends.identity import check as identities
+from prove.backends.identity import instances as I
+from prove.backends.identity.sympy_translate import Untranslatable
 from prove.verdict import Outcome, Step, Verdict
 
 NOOP_HINTS = {"sympy", "cases", "algebra", "chain_rule"}

@@ -27,8 +27,8 @@ import sympy as sp
 
 from prove import ast as A
 from prove.relations import sign_holds
-from prove.solver.exact import show_expr, show_number
-from prove.solver.sympy_translate import NON_SMOOTH, Fn, Translator, Untranslatable, is_matrix
+from prove.backends.identity.exact import show_expr, show_number
+from prove.backends.identity.sympy_translate import NON_SMOOTH, Fn, Translator, Untranslatable, is_matrix
 
 POINT_PREDICATES = {"stationary", "local_min", "strict_local_min", "local_max", "strict_local_max",
                     "global_min", "global_max", "saddle"}

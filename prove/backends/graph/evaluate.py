@@ -3,7 +3,7 @@
 It reads the claim's syntax tree directly and decides it on one given graph by
 enumeration (nodes, subsets, orders) and depth-first search (paths, cycles).
 The Z3 backend's counterexamples are re-checked here before they are reported,
-so this module shares no code with the encoding in `graph_z3`.
+so this module shares no code with the encoding in `encode`.
 
 Semantics (the same as docs/language.md, graphs section):
   * a graph is a set of nodes (whole numbers) and a set of directed edges,

@@ -32,10 +32,11 @@ import z3
 
 from prove import ast as A
 from prove.relations import holds
-from prove.solver.analysis_exact import (FUNCTION_PREDICATES, MATRIX_PREDICATES, POINT_PREDICATES,
+from prove.backends.analysis.exact import (FUNCTION_PREDICATES, MATRIX_PREDICATES, POINT_PREDICATES,
                                           body_of, as_point, directions, principal_minors, show_expr)
-from prove.solver import CannotDecide, z3_bridge
-from prove.solver.sympy_translate import Fn, Translator, Untranslatable, is_matrix
+from prove.backends.base import CannotDecide
+from prove.backends import z3_bridge
+from prove.backends.identity.sympy_translate import Fn, Translator, Untranslatable, is_matrix
 
 
 class Unsupported(CannotDecide):

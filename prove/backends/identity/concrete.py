@@ -9,13 +9,13 @@ from typing import Optional
 
 from prove import sorts as S
 from prove.elaborate import Claim
-from prove.solver import abstract
-from prove.solver.exact import rewrites_to_zero
-from prove.solver.instances import (
+from prove.backends.identity import abstract
+from prove.backends.identity.exact import rewrites_to_zero
+from prove.backends.identity.instances import (
     MATRIX_DIMS, MAX_INSTANCES, SEARCH_POINTS, SYMBOLIC_DIMS, Goal, Instance, apply_solved, cross_check,
     describe_instance, enumerate_sizes, instance_goals, instances, int_value, make_instance, refutation, search,
 )
-from prove.solver.sympy_translate import Untranslatable
+from prove.backends.identity.sympy_translate import Untranslatable
 from prove.verdict import Outcome, Verdict
 
 def dim_range(claim: Claim) -> range:

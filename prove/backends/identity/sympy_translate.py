@@ -8,7 +8,7 @@ A translator given a `partials` list records, as it goes, every operation
 that may be undefined (a division, log, sqrt, a real power, tan, and a kink
 or a norm under a derivative) with the SymPy values of its arguments: SymPy
 evaluates `x/x` to 1 at construction, so this is the one moment the
-denominator can still be seen (`prove.solver.definedness` reads them).
+denominator can still be seen (`prove.backends.identity.definedness` reads them).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Callable, Optional
 import sympy as sp
 
 from prove import ast as A
-from prove.solver import CannotDecide
+from prove.backends.base import CannotDecide
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ import z3
 
 from prove import ast as A
 from prove.relations import holds
-from prove.solver import CannotDecide, clock
+from prove.backends.base import CannotDecide, clock
 
 EXPANSION_LIMIT = 20_000  # copies of quantifier bodies we are willing to build, in all
 DP_LIMIT = 14  # nodes for the order dynamic programme (2^n subsets)

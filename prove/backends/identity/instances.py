@@ -20,9 +20,9 @@ from prove import ast as A
 from prove.relations import FLIP, holds
 from prove import sorts as S
 from prove.elaborate import Claim
-from prove.solver import internal
-from prove.solver.exact import certainly_nonzero, not_real, show_number, value_at
-from prove.solver.sympy_translate import Fn, Translator, Untranslatable, is_matrix
+from prove.backends import internal
+from prove.backends.identity.exact import certainly_nonzero, not_real, show_number, value_at
+from prove.backends.identity.sympy_translate import Fn, Translator, Untranslatable, is_matrix
 from prove.verdict import Outcome, Verdict
 
 SYMBOLIC_DIMS = range(1, 9)  # n = 1..8 when a dimension is a variable
@@ -594,7 +594,7 @@ def _recheck(claim: Claim, values: dict, point: dict) -> bool:
         add_hypothesis(hyp, tr, inst)
     if inst.vacuous:
         return False
-    from prove.solver.definedness import outside_domain  # it imports this module
+    from prove.backends.identity.definedness import outside_domain  # it imports this module
 
     goals = goals_of(claim.body, tr, inst)  # an implication's premises join the conditions
     named = {s.name: v for s, v in point.items()}

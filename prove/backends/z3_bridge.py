@@ -10,7 +10,8 @@ from __future__ import annotations
 import sympy as sp
 import z3
 
-from prove.solver import CannotDecide, internal
+from prove.backends.base import CannotDecide
+from prove.backends import internal
 
 MAX_POWER = 64  # a larger whole power is not unrolled into products
 

@@ -47,10 +47,10 @@ from prove import ast as A
 from prove.relations import FLIP
 from prove import sorts as S
 from prove.elaborate import Claim
-from prove.solver import abstract
-from prove.solver import instances as I
-from prove.solver.exact import show_number, value_at
-from prove.solver.sympy_translate import Partial, Translator, Untranslatable, is_matrix
+from prove.backends.identity import abstract
+from prove.backends.identity import instances as I
+from prove.backends.identity.exact import show_number, value_at
+from prove.backends.identity.sympy_translate import Partial, Translator, Untranslatable, is_matrix
 from prove.verdict import Outcome, Verdict
 
 METHOD = "definedness: read from the syntax tree, checked at an exact point"
@@ -646,7 +646,7 @@ def _translate(claim: Claim, values: dict, sides: list, premises: list, table: O
 
 def _sizes(claim: Claim) -> tuple[list, bool]:
     """The values of the integer variables to look at, and whether they are all of them."""
-    from prove.solver.concrete import dim_range
+    from prove.backends.identity.concrete import dim_range
 
     complete = not any(isinstance(v.sort, S.Int) and not isinstance(v.domain, A.Range) for v in claim.variables)
     values = [inst.values for inst in itertools.islice(I.instances(claim, dim_range(claim)), MAX_INSTANCES + 1)]

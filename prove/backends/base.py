@@ -1,7 +1,7 @@
-"""Backends and dispatch: each family of claims goes to one backend module.
+"""Backends and dispatch: each family of claims goes to one backend, the
+`check.py` of its folder under prove/backends/ (the registry `BACKENDS`).
 
-A backend is a module with `FAMILY` (the family it takes) and
-`check(claim, limits) -> Outcome`.  A family without a backend gets
+A backend's entry is `check(claim, limits) -> Outcome`.  A family without a backend gets
 `unknown` with the reason, never `proved`.
 """
 
@@ -15,10 +15,10 @@ from prove.elaborate import Claim
 from prove.verdict import Outcome
 
 BACKENDS = {
-    "identity": "prove.solver.identities",
-    "analysis": "prove.solver.analysis",
-    "graph": "prove.solver.graphs",
-    "derivation": "prove.solver.derivations",
+    "identity": "prove.backends.identity.check",
+    "analysis": "prove.backends.analysis.check",
+    "graph": "prove.backends.graph.check",
+    "derivation": "prove.backends.calc.check",
 }
 FAMILY_WORDS = {
     "identity": "identity",
@@ -78,5 +78,5 @@ def audited(claim: Claim, outcome: Outcome, limits: Limits, start: float) -> Out
 
 def with_definedness(claim: Claim, run) -> Outcome:
     """`run()`, a backend's check of claim, under `definedness.guarded`."""
-    from prove.solver import definedness  # late: SymPy is imported only when a claim is checked
+    from prove.backends.identity import definedness  # late: SymPy is imported only when a claim is checked
     return definedness.guarded(claim, run)

@@ -14,8 +14,9 @@ checked (`proved` when that was its whole, finite range).
 from __future__ import annotations
 
 from prove.elaborate import Claim
-from prove.solver import concrete, symbolic
-from prove.solver.sympy_translate import Untranslatable
+from prove.backends.identity import concrete
+from prove.backends.identity import symbolic
+from prove.backends.identity.sympy_translate import Untranslatable
 from prove.verdict import Outcome
 
 def check(claim: Claim, limits=None) -> Outcome:

@@ -27,11 +27,12 @@ import sympy as sp
 
 from prove import ast as A
 from prove import sorts as S
-from prove.solver import CannotDecide
-from prove.solver import concrete, internal
-from prove.solver.exact import rewrites_to_zero
-from prove.solver.instances import enumerate_sizes, user_symbol
-from prove.solver.sympy_translate import Untranslatable
+from prove.backends.base import CannotDecide
+from prove.backends.identity import concrete
+from prove.backends import internal
+from prove.backends.identity.exact import rewrites_to_zero
+from prove.backends.identity.instances import enumerate_sizes, user_symbol
+from prove.backends.identity.sympy_translate import Untranslatable
 from prove.verdict import Outcome, Verdict
 
 CROSS_DIMS = range(1, 5)  # a symbolic proof is re-done exactly for four sizes (n = 1..4 for n >= 1)
@@ -118,7 +119,7 @@ class Translator:
         if not isinstance(n.func, A.Name):
             raise NotSymbolic("only named functions are applied in the symbolic route")
         name = n.func.id
-        from prove.solver.sympy_translate import SCALAR
+        from prove.backends.identity.sympy_translate import SCALAR
         if name in SCALAR and name not in ("relu", "abs", "sign") and len(n.args) == 1:
             return _map1(self(n.args[0]), SCALAR[name])
         method = getattr(self, "f_" + name, None)

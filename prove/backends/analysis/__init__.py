@@ -1,0 +1,1 @@
+"""The analysis family (stationary points, extrema, convexity); entry `check.py`."""

@@ -1,0 +1,1 @@
+"""The calc family (calc chains: each step a claim of its own); entry `check.py`."""

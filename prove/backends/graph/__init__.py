@@ -1,0 +1,1 @@
+"""The graph family (claims over all graphs up to a bound); entry `check.py`."""

@@ -1,0 +1,1 @@
+"""The identity family: SymPy rewriting, exact evaluation and instances; entry `check.py`."""
