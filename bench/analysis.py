@@ -20,7 +20,8 @@ import sympy as sp  # noqa: E402
 import z3  # noqa: E402
 
 from prove import ast as A  # noqa: E402
-from prove.elaborate import ModuleContext, elaborate  # noqa: E402
+from prove.claim import ModuleContext  # noqa: E402
+from prove.elaborate import elaborate  # noqa: E402
 from prove.parser import parse  # noqa: E402
 from prove.backends.base import Limits, check  # noqa: E402
 

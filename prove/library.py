@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from prove.elaborate import LEMMA_DIR
+from prove.scope import LEMMA_DIR
 
 _COMMENT = re.compile(r"^\s*#\s?(.*)$")
 

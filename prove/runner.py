@@ -29,7 +29,9 @@ from pathlib import Path
 from typing import Callable, Iterable, Optional, Union
 
 from prove import ast as A
-from prove.elaborate import Claim, LemmaEntry, ModuleContext, elaborate, module_context
+from prove.claim import Claim, LemmaEntry, ModuleContext
+from prove.elaborate import elaborate
+from prove.scope import module_context
 from prove.errors import SHOWN_WIDTH, ProveError, caret_block
 from prove.parser import parse, parse_tolerant
 from prove.backends.base import Limits, clock

@@ -4,7 +4,8 @@ import pytest
 
 from prove import ast as A
 from prove import sorts as S
-from prove.elaborate import ModuleContext, elaborate
+from prove.claim import ModuleContext
+from prove.elaborate import elaborate
 from prove.errors import ProveError
 from prove.parser import parse
 from prove.runner import tasks_for_text

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from prove import ast as A
-from prove.elaborate import ModuleContext, elaborate
+from prove.claim import ModuleContext
+from prove.elaborate import elaborate
 from prove.parser import parse
 from prove.backends.base import Limits, check
 from prove.backends.graph import evaluate as GE

@@ -89,7 +89,8 @@ def test_hypothesis_is_used_not_ignored():
     "forall x in R: x >= 0 -> diff(max(x, 0), x) = 1",
 ])
 def test_the_backend_alone_does_not_prove_a_derivative_at_a_kink(body):
-    from prove.elaborate import ModuleContext, elaborate
+    from prove.claim import ModuleContext
+    from prove.elaborate import elaborate
     from prove.parser import parse
     from prove.backends.identity import check as identities
 
@@ -115,7 +116,8 @@ def test_signs_that_contradict_each_other_are_not_an_internal_error(body):
 
 
 def test_a_backend_that_cannot_decide_says_unknown_not_internal_error(monkeypatch):
-    from prove.elaborate import ModuleContext, elaborate
+    from prove.claim import ModuleContext
+    from prove.elaborate import elaborate
     from prove.parser import parse
     from prove.backends.base import CannotDecide, check
     from prove.backends.identity import check as identities

@@ -10,7 +10,8 @@ import pytest
 
 import prove
 from prove import ast as A
-from prove.elaborate import ModuleContext, elaborate
+from prove.claim import ModuleContext
+from prove.elaborate import elaborate
 from prove.parser import parse
 from prove.verdict import Verdict
 

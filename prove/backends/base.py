@@ -11,7 +11,7 @@ import importlib
 import time
 from dataclasses import dataclass
 
-from prove.elaborate import Claim
+from prove.claim import Claim
 from prove.verdict import Outcome
 
 BACKENDS = {

@@ -36,7 +36,7 @@ import z3
 from prove import ast as A
 from prove.backends.base import clock
 from prove import sorts as S
-from prove.elaborate import Claim
+from prove.claim import Claim
 from prove.backends.analysis.exact import Evaluator, show_number
 from prove.backends.analysis.encode import Encoder, Unsupported, Z3Vars
 from prove.backends.identity.sympy_translate import Fn

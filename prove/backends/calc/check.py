@@ -28,7 +28,9 @@ from prove import ast as A
 from prove.relations import FLIP, holds
 from prove.backends.z3_bridge import NotPolynomial, Z3Vars
 from prove import sorts as S
-from prove.elaborate import Claim, elaborate_lemma, sort_of, substitute
+from prove.claim import Claim
+from prove.elaborate import elaborate_lemma, sort_of  # not yet passed in with the claim
+from prove.scope import substitute
 from prove.errors import ProveError
 from prove.backends import base as dispatch
 from prove.backends.identity import abstract

@@ -37,7 +37,7 @@ import z3
 from prove import ast as A
 from prove.backends.base import clock
 from prove import sorts as S
-from prove.elaborate import Claim
+from prove.claim import Claim
 from prove.backends.graph import evaluate as GE
 from prove.backends.graph.encode import (FALSE, NodeV, OutOfTime, SGraph, SOrder, SSet, Translator, Unsupported,
                                    count, disj, implies, neg)

@@ -13,7 +13,7 @@ checked (`proved` when that was its whole, finite range).
 
 from __future__ import annotations
 
-from prove.elaborate import Claim
+from prove.claim import Claim
 from prove.backends.identity import concrete
 from prove.backends.identity import symbolic
 from prove.backends.identity.sympy_translate import Untranslatable

@@ -8,7 +8,7 @@ import itertools
 from typing import Optional
 
 from prove import sorts as S
-from prove.elaborate import Claim
+from prove.claim import Claim
 from prove.backends.identity import abstract
 from prove.backends.identity.exact import rewrites_to_zero
 from prove.backends.identity.instances import (

@@ -46,7 +46,7 @@ import sympy as sp
 from prove import ast as A
 from prove.relations import FLIP
 from prove import sorts as S
-from prove.elaborate import Claim
+from prove.claim import Claim
 from prove.backends.identity import abstract
 from prove.backends.identity import instances as I
 from prove.backends.identity.exact import show_number, value_at

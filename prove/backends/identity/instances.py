@@ -19,7 +19,7 @@ from sympy.core.facts import InconsistentAssumptions
 from prove import ast as A
 from prove.relations import FLIP, holds
 from prove import sorts as S
-from prove.elaborate import Claim
+from prove.claim import Claim
 from prove.backends import internal
 from prove.backends.identity.exact import certainly_nonzero, not_real, show_number, value_at
 from prove.backends.identity.sympy_translate import Fn, Translator, Untranslatable, is_matrix
