@@ -16,34 +16,13 @@ from prove.claim import Claim, LemmaEntry, ModuleContext, Variable
 from prove.errors import ProveError
 from prove.scope import error_at as _err
 from prove.scope import expand_lets, without
+from prove.vocabulary import (ANALYSIS_WORDS, BUILTINS, CALCULUS_FUNCTIONS, FUNCTION_ARGS,  # noqa: F401
+                              GRAPH_FUNCTIONS, MATRIX_PREDICATES, PREDICATES_OF_FUNCTION,
+                              PREDICATES_OF_POINT, SCALAR_FUNCTIONS, VECTOR_FUNCTIONS)
 
 # ----------------------------------------------------------------- builtins
 
-SCALAR_FUNCTIONS = {
-    "exp", "log", "ln", "sqrt", "sin", "cos", "tan", "tanh", "sinh", "cosh",
-    "sigmoid", "softplus", "relu", "abs", "sign", "erf", "gelu",
-}
-PREDICATES_OF_POINT = {
-    "stationary", "local_min", "strict_local_min", "local_max", "strict_local_max",
-    "global_min", "global_max", "saddle",
-}
-PREDICATES_OF_FUNCTION = {"convex", "concave", "strictly_convex", "strictly_concave"}
-MATRIX_PREDICATES = {"psd", "pd", "nsd", "nd", "invertible", "symmetric"}
-GRAPH_FUNCTIONS = {
-    "edge", "path", "acyclic", "cycle", "source", "sink", "indegree", "outdegree",
-    "topological", "nodes", "edges", "card", "graph", "graphs", "orders",
-}
-CALCULUS_FUNCTIONS = {"diff", "grad", "jacobian", "hessian"}
-VECTOR_FUNCTIONS = {
-    "softmax", "logsumexp", "sum", "delta", "dot", "outer", "diag", "norm", "frobenius",
-    "trace", "det", "inv", "transpose", "I", "zeros", "max", "min", "poly", "quadratic",
-}
-BUILTINS = (SCALAR_FUNCTIONS | PREDICATES_OF_POINT | PREDICATES_OF_FUNCTION | MATRIX_PREDICATES
-            | GRAPH_FUNCTIONS | CALCULUS_FUNCTIONS | VECTOR_FUNCTIONS)
 CONSTANTS = {"pi": S.REAL}
-# Arguments that take a function: a name of one, or an expression in its free variables.
-FUNCTION_ARGS = {name: 0 for name in PREDICATES_OF_POINT | PREDICATES_OF_FUNCTION}
-ANALYSIS_WORDS = PREDICATES_OF_POINT | PREDICATES_OF_FUNCTION | {"psd", "pd", "nsd", "nd"}
 
 
 class _Scope:

@@ -21,6 +21,7 @@ import sympy as sp
 
 from prove import ast as A
 from prove.backends.base import CannotDecide
+from prove.vocabulary import SCALAR_KINKS
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def elementwise(v, fn):
 
 NON_SMOOTH = (sp.Abs, sp.Max, sp.Min, sp.Heaviside, sp.sign, sp.Piecewise)
 PARTIAL = {"log": "log", "ln": "log", "sqrt": "sqrt", "tan": "tan"}  # functions undefined somewhere
-KINKS = {"abs", "relu", "sign"}
+KINKS = SCALAR_KINKS  # from the vocabulary: abs, relu, sign
 
 
 def sigmoid(x):
