@@ -43,8 +43,40 @@ class CannotDecide(Exception):
 
 @dataclass(frozen=True)
 class Limits:
+    """A claim's limits.  The runner enforces them from outside; a backend turns
+    them into deadlines with `deadline`, and every solver call under it takes
+    its time from that deadline (`Deadline.z3_ms`), never from a constant."""
+
     timeout: float = 10.0  # CPU seconds per claim, enforced by the runner
     memory_mb: int = 4096
+
+    def deadline(self, share: float = 0.9) -> "Deadline":
+        """The deadline of a backend's work: `share` of the claim's time from now
+        (the rest is left for the audit and the report)."""
+        return Deadline(clock() + share * float(self.timeout))
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A point on `clock()` by which a piece of work must end."""
+
+    at: float
+
+    def left(self) -> float:
+        return max(0.0, self.at - clock())
+
+    def passed(self) -> bool:
+        return clock() >= self.at
+
+    def share(self, fraction: float) -> "Deadline":
+        """A deadline for a part of the work: `fraction` of the time left."""
+        return Deadline(clock() + fraction * self.left())
+
+    def z3_ms(self, cap: float = float("inf")) -> int:
+        """A Z3 `timeout` for a call that must end by this deadline, at most `cap`
+        seconds.  Z3 counts wall time, which a loaded machine stretches past CPU
+        time: the call then ends early with `unknown`, never with a wrong answer."""
+        return max(1, int(min(self.left(), cap) * 1000))
 
 
 def check(claim: Claim, limits: Limits = Limits()) -> Outcome:
