@@ -39,7 +39,7 @@ import sympy as sp
 from sympy.core.parameters import evaluate as sympy_evaluate
 
 from prove import ast as A
-from prove.backends.base import clock
+from prove.backends.base import Deadline
 from prove import sorts as S
 from prove.audit import evaluate as E
 from prove.audit import numeric as N
@@ -494,7 +494,7 @@ def _reason(goal: Goal, pt: E.Point) -> str:
     return "the claim does not hold there" + where
 
 
-def examine(claim, *, points: int = 12, deadline: Optional[float] = None,
+def examine(claim, *, points: int = 12, deadline: Optional[Deadline] = None,
             bound: Optional[str] = None) -> Finding:
     """Evaluate the claim as written at seeded points; see the module docstring."""
     rng = random.Random(seed_of(claim))
@@ -534,7 +534,7 @@ def _examine(claim, points: int, deadline, bound, rng) -> Finding:
         for k in range(tries):
             if done >= per:
                 break
-            if deadline is not None and clock() > deadline:
+            if deadline is not None and deadline.passed():
                 return _finish(agree, skipped, undefined, uncertain, timed_out=True)
             values = _point(inst, goal, rng, k)
             if not _solve(goal, values):
@@ -618,14 +618,15 @@ def describe(finding: Finding) -> str:
     return f"audit: {finding.status}"
 
 
-def audit(claim, outcome, limits, *, deadline: Optional[float] = None):
-    """A `proved` or `verified` outcome after the audit; other outcomes unchanged."""
+def audit(claim, outcome, limits, *, deadline: Optional[Deadline] = None):
+    """A `proved` or `verified` outcome after the audit; other outcomes unchanged.
+    Without a deadline the audit takes a quarter of the claim's time limit."""
     from prove.verdict import Outcome, Verdict
 
     if outcome.verdict not in (Verdict.PROVED, Verdict.VERIFIED):
         return outcome
     if deadline is None:
-        deadline = clock() + 0.25 * float(getattr(limits, "timeout", 10.0))
+        deadline = limits.deadline(share=0.25)
     finding = examine(claim, deadline=deadline, bound=outcome.bound)
     said = outcome.verdict.value
     if finding.status == "refuted":

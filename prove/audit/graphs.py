@@ -16,7 +16,7 @@ import random
 from typing import Optional
 
 from prove import ast as A
-from prove.backends.base import clock
+from prove.backends.base import Deadline
 from prove import sorts as S
 from prove.backends.graph import evaluate as GE
 
@@ -116,7 +116,7 @@ def _cost(claim, others, n: int) -> int:
     return max(total, 1)
 
 
-def examine(claim, rng: random.Random, deadline: Optional[float], samples: int = SAMPLES):
+def examine(claim, rng: random.Random, deadline: Optional[Deadline], samples: int = SAMPLES):
     from prove.audit import Finding
 
     graphs, others = [], []
@@ -137,7 +137,7 @@ def examine(claim, rng: random.Random, deadline: Optional[float], samples: int =
     top = {name: high for name, (low, high) in graphs}
     try:
         for k in range(count):
-            if deadline is not None and clock() > deadline:
+            if deadline is not None and deadline.passed():
                 if not checked:
                     return Finding("not_applicable", reason="incomplete (time)")
                 return Finding("agrees", reason="incomplete (time)", points=checked)

@@ -104,8 +104,8 @@ def audited(claim: Claim, outcome: Outcome, limits: Limits, start: float) -> Out
     """A proved or verified outcome after the independent audit (`prove.audit`),
     which gets at most 30% of the claim's time left."""
     from prove.audit import audit  # late, as above
-    left = max(0.0, float(limits.timeout) - (clock() - start))
-    return audit(claim, outcome, limits, deadline=clock() + 0.3 * left)
+    claim_deadline = Deadline(start + float(limits.timeout))
+    return audit(claim, outcome, limits, deadline=claim_deadline.share(0.3))
 
 
 def with_definedness(claim: Claim, run) -> Outcome:
