@@ -75,3 +75,62 @@ def test_every_name_is_documented(name):
     # as code: inside backticks, as a whole word
     pattern = r"`[^`\n]*(?<![A-Za-z0-9_])" + re.escape(name) + r"(?![A-Za-z0-9_])[^`\n]*`"
     assert re.search(pattern, DOCS), f"{name} is not in docs/language.md"
+
+
+def documented_names(docs: str) -> list[str]:
+    """The names of the table in the docs' "Built-in names" section, in order."""
+    match = re.search(r"^## Built-in names\n(.*?)(?=^## |\Z)", docs, re.S | re.M)
+    if match is None:
+        return []
+    return re.findall(r"^\| `([^`]+)` \|", match.group(1), re.M)
+
+
+def table_disagreement(docs: str) -> list[str]:
+    """What keeps the docs' table of built-in names from being the vocabulary,
+    one line each (empty when they agree)."""
+    listed = documented_names(docs)
+    known = [b.name for b in V.VOCABULARY]
+    problems = [f"{name}: no row in docs/language.md, Built-in names" for name in known if name not in listed]
+    problems += [f"{name}: a row in docs/language.md that no vocabulary entry has"
+                 for name in dict.fromkeys(listed) if name not in V.BY_NAME]
+    problems += [f"{name}: {listed.count(name)} rows in docs/language.md"
+                 for name in dict.fromkeys(listed) if listed.count(name) > 1]
+    return problems
+
+
+def docs_row(b: V.Builtin) -> str:
+    return f"| `{b.name}` | {b.kind.value} | {b.signature} | {b.doc} |"
+
+
+def test_the_docs_table_lists_every_vocabulary_name_once():
+    problems = table_disagreement(DOCS)
+    missing = [b for b in V.VOCABULARY if b.name not in documented_names(DOCS)]
+    assert not problems, "\n".join(problems + ["rows to add, from the vocabulary:"]
+                                   + [docs_row(b) for b in missing])
+
+
+def without_row(docs: str, name: str) -> str:
+    row = re.compile(r"^\| `" + re.escape(name) + r"` \|.*\n", re.M)
+    assert len(row.findall(docs)) == 1
+    return row.sub("", docs)
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "convex", "I", "orders"])
+def test_a_row_removed_from_the_docs_is_reported(name):
+    assert table_disagreement(without_row(DOCS, name)) == [f"{name}: no row in docs/language.md, Built-in names"]
+
+
+def test_a_docs_row_with_no_vocabulary_entry_is_reported():
+    docs = DOCS.replace("| `sigmoid` |", "| `swish` | scalar function | one number | x * sigmoid(x) |\n| `sigmoid` |", 1)
+    assert table_disagreement(docs) == ["swish: a row in docs/language.md that no vocabulary entry has"]
+
+
+def test_a_name_twice_in_the_docs_table_is_reported():
+    docs = DOCS.replace("| `sigmoid` |", "| `gelu` | scalar function | one number | again |\n| `sigmoid` |", 1)
+    assert table_disagreement(docs) == ["gelu: 2 rows in docs/language.md"]
+
+
+def test_a_row_outside_the_built_in_names_section_does_not_count():
+    table = re.search(r"^## Built-in names\n.*?(?=^## )", DOCS, re.S | re.M).group(0)
+    moved = DOCS.replace(table, "") + "\n" + table.replace("## Built-in names", "### Built-in names", 1)
+    assert len(table_disagreement(moved)) == len(V.VOCABULARY)
