@@ -115,22 +115,30 @@ def without_row(docs: str, name: str) -> str:
     return row.sub("", docs)
 
 
+def added_problems(docs: str) -> list[str]:
+    """What `docs` reports beyond what the committed docs report (so that these
+    tests stay about the comparison when a vocabulary row is being added)."""
+    before = table_disagreement(DOCS)
+    return [p for p in table_disagreement(docs) if p not in before]
+
+
 @pytest.mark.parametrize("name", ["sigmoid", "convex", "I", "orders"])
 def test_a_row_removed_from_the_docs_is_reported(name):
-    assert table_disagreement(without_row(DOCS, name)) == [f"{name}: no row in docs/language.md, Built-in names"]
+    assert added_problems(without_row(DOCS, name)) == [f"{name}: no row in docs/language.md, Built-in names"]
 
 
 def test_a_docs_row_with_no_vocabulary_entry_is_reported():
     docs = DOCS.replace("| `sigmoid` |", "| `swish` | scalar function | one number | x * sigmoid(x) |\n| `sigmoid` |", 1)
-    assert table_disagreement(docs) == ["swish: a row in docs/language.md that no vocabulary entry has"]
+    assert added_problems(docs) == ["swish: a row in docs/language.md that no vocabulary entry has"]
 
 
 def test_a_name_twice_in_the_docs_table_is_reported():
     docs = DOCS.replace("| `sigmoid` |", "| `gelu` | scalar function | one number | again |\n| `sigmoid` |", 1)
-    assert table_disagreement(docs) == ["gelu: 2 rows in docs/language.md"]
+    assert added_problems(docs) == ["gelu: 2 rows in docs/language.md"]
 
 
 def test_a_row_outside_the_built_in_names_section_does_not_count():
     table = re.search(r"^## Built-in names\n.*?(?=^## )", DOCS, re.S | re.M).group(0)
     moved = DOCS.replace(table, "") + "\n" + table.replace("## Built-in names", "### Built-in names", 1)
+    assert documented_names(moved) == []
     assert len(table_disagreement(moved)) == len(V.VOCABULARY)
