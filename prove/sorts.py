@@ -6,8 +6,8 @@ Vectors are columns; `x^T` is a 1 x n matrix, so `a^T @ x` is a scalar.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Union
+from dataclasses import dataclass, field
+from typing import Optional, Union
 
 Dim = Union[int, str]
 
@@ -57,11 +57,16 @@ class Mat(Sort):
 @dataclass(frozen=True)
 class Fun(Sort):
     """A function R^k -> R^m (or matrices); `family` is "poly" for a member of
-    a polynomial family, "abstract" for any smooth function, "" for a given one."""
+    a polynomial family, "abstract" for any smooth function, "" for a given one.
+    A polynomial family's sort keeps what was checked of it: the names of its
+    variables and its degree (`degree <= d`, or `= d` when `exact_degree`)."""
 
     source: Sort
     target: Sort
     family: str = ""
+    params: tuple[str, ...] = field(default=(), compare=False)
+    degree: Optional[int] = field(default=None, compare=False)
+    exact_degree: bool = field(default=False, compare=False)
 
     def __str__(self) -> str:
         return f"a function {space_name(self.source)} -> {space_name(self.target)}"
@@ -69,6 +74,13 @@ class Fun(Sort):
 
 @dataclass(frozen=True)
 class Graph(Sort):
+    """A graph.  A graph variable's sort keeps the node counts it ranges over:
+    `low..high`, `low_written` when the claim states the lower end."""
+
+    low: int = field(default=1, compare=False)
+    high: Optional[int] = field(default=None, compare=False)
+    low_written: bool = field(default=False, compare=False)
+
     def __str__(self) -> str:
         return "a graph"
 

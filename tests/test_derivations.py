@@ -251,17 +251,19 @@ def test_lemma_rewrite_proves_a_step_and_a_refuted_lemma_is_not_used():
 
     from prove import ast as A
     from prove.runner import tasks_for_text
-    from prove.backends.calc.check import lemma_step
+    from prove.backends.base import Limits
+    from prove.backends.calc.lemma import lemma_step
+    from prove.claim import Family
 
     text = (FALSE_LEMMA + TRUE_LEMMA + "claim t:\n  forall x in R, y in R:\n"
             "  calc (x + y)^2 + 1\n     = x^2 + 2*x*y + y^2 + 1   by lemma square_expand by lemma bad_square\n")
     task = [t for t in tasks_for_text(text, "<text>") if t.name == "t"][0]  # a claim carries the lemmas it cites
     calc = task.claim.body
     body = A.Compare(("=",), (calc.first, calc.steps[0].rhs), span=calc.steps[0].span)
-    step = replace(task.claim, family="identity", body=body)
-    good = lemma_step(step, "square_expand")
+    step = replace(task.claim, family=Family.IDENTITY, body=body)
+    good = lemma_step(step, "square_expand", Limits())
     assert good.verdict is Verdict.PROVED and "by lemma square_expand" in good.method
-    bad = lemma_step(step, "bad_square")
+    bad = lemma_step(step, "bad_square", Limits())
     assert bad.verdict is Verdict.UNKNOWN and "not proved" in bad.reason
 
 

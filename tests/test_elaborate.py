@@ -30,7 +30,7 @@ def test_every_example_of_the_brief_elaborates():
 @pytest.mark.parametrize("name, family", [
     ("sigmoid_derivative", "identity"), ("softmax_jacobian", "identity"),
     ("stationary_implies_min", "analysis"), ("saddle_example", "analysis"),
-    ("dag_edge_bound", "graph"), ("level_set_orthogonality", "derivation"),
+    ("dag_edge_bound", "graph"), ("level_set_orthogonality", "calc"),
 ])
 def test_families(name, family):
     path = DATA / "brief.claims"

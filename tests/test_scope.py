@@ -170,13 +170,14 @@ def test_the_rewrite_renames_the_lemmas_binder_apart():
     from dataclasses import replace
 
     from prove.runner import tasks_for_text
-    from prove.backends.calc.check import _rewrite, elaborate_lemma
+    from prove.backends.calc.lemma import _rewrite
+    from prove.claim import Family
 
     text = SUM_LEMMA + "claim t:\n  forall k in R:\n  calc 3*k\n     = 3*k   by lemma sumlemma\n"
     task = [t for t in tasks_for_text(text, "<text>") if t.name == "t"][0]
-    lemma = elaborate_lemma("sumlemma", task.claim.lemmas["sumlemma"])
+    lemma = task.claim.lemmas["sumlemma"].claim
     left, right = lemma.body.operands
-    out, _ = _rewrite(task.claim.body.first, right, left, lemma, replace(task.claim, family="identity"))
+    out, _ = _rewrite(task.claim.body.first, right, left, lemma, replace(task.claim, family=Family.IDENTITY))
     (binder, term) = out.args
     assert binder.name != "k" and "#" in binder.name
     assert term == A.Name("k", span=A.Span.unknown())

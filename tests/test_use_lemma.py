@@ -93,12 +93,14 @@ def _lemma_step_of(tasks):
     from dataclasses import replace
 
     from prove import ast as A
-    from prove.backends.calc.check import lemma_step
+    from prove.backends.base import Limits
+    from prove.backends.calc.lemma import lemma_step
+    from prove.claim import Family
 
     task = [t for t in tasks if t.name == "uses_it"][0]
     calc = task.claim.body
     body = A.Compare(("=",), (calc.first, calc.steps[0].rhs), span=calc.steps[0].span)
-    return lemma_step(replace(task.claim, family="identity", body=body), "sq_twice")
+    return lemma_step(replace(task.claim, family=Family.IDENTITY, body=body), "sq_twice", Limits())
 
 
 def test_a_lemma_with_a_let_gets_one_verdict_from_text_and_from_a_file(tmp_path):

@@ -11,20 +11,20 @@ import importlib
 import time
 from dataclasses import dataclass
 
-from prove.claim import Claim
+from prove.claim import Claim, Family
 from prove.verdict import Outcome
 
 BACKENDS = {
-    "identity": "prove.backends.identity.check",
-    "analysis": "prove.backends.analysis.check",
-    "graph": "prove.backends.graph.check",
-    "derivation": "prove.backends.calc.check",
+    Family.IDENTITY: "prove.backends.identity.check",
+    Family.ANALYSIS: "prove.backends.analysis.check",
+    Family.GRAPH: "prove.backends.graph.check",
+    Family.CALC: "prove.backends.calc.check",
 }
 FAMILY_WORDS = {
-    "identity": "identity",
-    "analysis": "stationary-point and convexity",
-    "graph": "graph",
-    "derivation": "calc-chain",
+    Family.IDENTITY: "identity",
+    Family.ANALYSIS: "stationary-point and convexity",
+    Family.GRAPH: "graph",
+    Family.CALC: "calc-chain",
 }
 
 
@@ -91,7 +91,7 @@ def check(claim: Claim, limits: Limits = Limits()) -> Outcome:
     if module is None:
         return Outcome.unknown(f"no backend for {FAMILY_WORDS.get(claim.family, claim.family)} claims yet")
     try:
-        if claim.family == "identity":  # both sides must be defined where the claim is stated
+        if claim.family is Family.IDENTITY:  # both sides must be defined where the claim is stated
             outcome = with_definedness(claim, lambda: module.check(claim, limits))
         else:
             outcome = module.check(claim, limits)

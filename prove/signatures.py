@@ -1,0 +1,339 @@
+"""The sort rule of each built-in call: its arity, the sorts it takes and the
+sort it returns (`softmax` takes a vector and returns one, `edge` takes a graph
+and two nodes, ...).  Which names exist, and their kind, is the vocabulary
+(prove/vocabulary.py); this module is the typing half of each row.
+
+Each rule takes the type checker `tc` (prove/typecheck.py) to sort the
+arguments and to record what a call implies about the claim (a graph word makes
+it a graph claim, a predicate of minima an analysis claim).
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from prove import ast as A
+from prove import sorts as S
+from prove.scope import error_at as _err
+from prove.vocabulary import (ANALYSIS_WORDS, CALCULUS_FUNCTIONS, GRAPH_FUNCTIONS, MATRIX_PREDICATES,
+                              PREDICATES_OF_FUNCTION, PREDICATES_OF_POINT, SCALAR_FUNCTIONS)
+
+
+_SIGNATURES = {
+    "diff": "diff(expr, x) or diff(expr, x, k)",
+    "grad": "grad(expr, x), grad(g) or grad(g)(p)",
+    "hessian": "hessian(expr, x) or hessian(g)(p)",
+    "jacobian": "jacobian(v, z)",
+    "edge": "edge(G, u, v)",
+    "path": "path(G, u, v)",
+    "source": "source(G, v)",
+    "sink": "sink(G, v) or G + sink(S)",
+    "indegree": "indegree(G, v)",
+    "outdegree": "outdegree(G, v)",
+    "topological": "topological(p, G)",
+    "sum": "sum(k, z[k])",
+    "delta": "delta(i, j)",
+}
+
+
+def _arity(e: A.Call, name: str, *allowed: int) -> None:
+    if len(e.args) not in allowed:
+        want = " or ".join(str(a) for a in allowed)
+        raise _err(e, f"{name} takes {want} argument(s), got {len(e.args)}", _SIGNATURES.get(name))
+
+def builtin_sort(tc, e: A.Call, name: str, scope) -> S.Sort:
+    args = e.args
+    if name in SCALAR_FUNCTIONS:
+        _arity(e, name, 1)
+        s = tc.sort(args[0], scope)
+        tc._numeric_like(args[0], s)
+        return S.REAL if S.is_number(s) else s
+    if name in ("max", "min"):
+        _arity(e, name, 2)
+        for a in args:
+            if not S.is_number(tc.sort(a, scope)):
+                raise _err(a, f"{name} takes numbers")
+        return S.REAL
+    if name in ("softmax", "logsumexp"):
+        _arity(e, name, 1)
+        s = tc.sort(args[0], scope)
+        if not isinstance(s, S.Vec):
+            raise _err(args[0], f"{name} takes a vector, got {s}", f"{name}(z) with z in R^n")
+        return s if name == "softmax" else S.REAL
+    if name == "sum":
+        return _sum(tc, e, scope)
+    if name == "delta":
+        _arity(e, name, 2)
+        for a in args:
+            if not isinstance(tc.sort(a, scope), S.Int):
+                raise _err(a, "delta compares two indices", "delta(i, j)")
+        return S.INT
+    if name == "dot":
+        _arity(e, name, 2)
+        a, b = (tc.sort(x, scope) for x in args)
+        if not (isinstance(a, S.Vec) and a == b):
+            raise _err(e, f"dot takes two vectors of the same size, got {S.shape_text(a)} and {S.shape_text(b)}")
+        return S.REAL
+    if name == "outer":
+        _arity(e, name, 2)
+        a, b = (tc.sort(x, scope) for x in args)
+        if not (isinstance(a, S.Vec) and isinstance(b, S.Vec)):
+            raise _err(e, "outer takes two vectors", "outer(u, v)")
+        return S.Mat(a.dim, b.dim)
+    if name == "diag":
+        _arity(e, name, 1)
+        a = tc.sort(args[0], scope)
+        if isinstance(a, S.Vec):
+            return S.Mat(a.dim, a.dim)
+        if isinstance(a, S.Mat) and a.rows == a.cols:
+            return S.Vec(a.rows)
+        raise _err(args[0], f"diag takes a vector (or a square matrix), got {a}")
+    if name in ("norm", "frobenius"):
+        _arity(e, name, 1)
+        a = tc.sort(args[0], scope)
+        tc._numeric_like(args[0], a)
+        return S.REAL
+    if name in ("trace", "det", "inv", "transpose"):
+        _arity(e, name, 1)
+        a = tc.sort(args[0], scope)
+        if name == "transpose":
+            return tc._transpose(e, a)
+        if not (isinstance(a, S.Mat) and a.rows == a.cols):
+            raise _err(args[0], f"{name} takes a square matrix, got {S.shape_text(a)}")
+        return a if name == "inv" else S.REAL
+    if name in ("I", "zeros"):
+        _arity(e, name, 1, 2)
+        dims = []
+        for a in args:
+            if not isinstance(tc.sort(a, scope), S.Int):
+                raise _err(a, f"{name} takes sizes")
+            dims.append(tc._const(a))
+        if None in dims:
+            raise _err(e, "sizes must be whole numbers or dimension variables")
+        return S.Mat(dims[0], dims[-1]) if name == "I" or len(dims) == 2 else S.Vec(dims[0])
+    if name in CALCULUS_FUNCTIONS:
+        return _calculus(tc, e, name, scope)
+    if name in PREDICATES_OF_POINT:
+        tc.uses_analysis = True
+        _arity(e, name, 2)
+        f = _function_arg(tc, args[0], scope, name)
+        p = tc.sort(args[1], scope)
+        ok = (S.is_number(p) and S.is_number(f.source)) or p == f.source
+        if not ok:
+            raise _err(args[1], f"the point must be in {S.space_name(f.source)}, got {S.shape_text(p)}")
+        if not S.is_number(f.target):
+            raise _err(args[0], f"{name} is about real-valued functions")
+        return S.BOOL
+    if name in PREDICATES_OF_FUNCTION:
+        tc.uses_analysis = True
+        _arity(e, name, 1)
+        f = _function_arg(tc, args[0], scope, name)
+        if not S.is_number(f.target):
+            raise _err(args[0], f"{name} is about real-valued functions")
+        return S.BOOL
+    if name in MATRIX_PREDICATES:
+        if name in ANALYSIS_WORDS:
+            tc.uses_analysis = True
+        _arity(e, name, 1)
+        a = tc.sort(args[0], scope)
+        if not (S.is_number(a) or (isinstance(a, S.Mat) and a.rows == a.cols)):
+            raise _err(args[0], f"{name} takes a square matrix, got {S.shape_text(a)}")
+        return S.BOOL
+    if name in GRAPH_FUNCTIONS:
+        tc.uses_graphs = True
+        return _graph_call(tc, e, name, scope)
+    if name in ("poly", "quadratic"):
+        raise _err(e, f"{name}(...) is a family of functions: bind a variable to it",
+                   f"forall g in {name}(...)")
+    raise _err(e.func, f"{name} cannot be used here")
+
+def _function_arg(tc, arg: A.Expr, scope, name: str) -> S.Fun:
+    s = tc.sort(arg, scope)
+    if not isinstance(s, S.Fun):
+        raise _err(arg, f"{name} takes a function, got {s}", "a function variable or an expression in x")
+    return s
+
+def _sum(tc, e: A.Call, scope) -> S.Sort:
+    args = e.args
+    if len(args) == 1:
+        s = tc.sort(args[0], scope)
+        if not isinstance(s, (S.Vec, S.Mat)):
+            raise _err(args[0], f"sum of one argument adds the entries of a vector or matrix, got {s}")
+        return S.REAL
+    if len(args) != 2:
+        raise _err(e, "sum takes an index and a term", "sum(k, z[k]) or sum(k in 1..n, z[k])")
+    first, term = args
+    if isinstance(first, A.ArgBinder):
+        if not isinstance(first.domain, A.Range):
+            raise _err(first, "a sum runs over a range", "sum(k in 1..n, ...)")
+        tc._domain(first.domain, scope)
+        var = first.name
+        tc._ranges[var] = (tc._const(first.domain.low), tc._const(first.domain.high))
+    elif isinstance(first, A.Name):
+        var = first.id
+        dims = _index_dims(term, var, scope.sorts)
+        if not dims:
+            raise _err(first, f"cannot tell the range of {var}: it indexes no vector here",
+                       f"sum({var} in 1..n, ...)")
+        if len(set(map(str, dims))) > 1:
+            raise _err(first, f"{var} indexes vectors of different sizes ({', '.join(map(str, dims))})",
+                       f"sum({var} in 1..n, ...)")
+    else:
+        raise _err(first, "the first argument of sum names the index", "sum(k, z[k])")
+    inner = scope.child({var: S.INT})
+    tc.sorts.setdefault(var, S.INT)
+    s = tc.sort(term, inner)
+    tc._numeric_like(term, s)
+    return S.REAL if S.is_number(s) else s
+
+def _calculus(tc, e: A.Call, name: str, scope) -> S.Sort:
+    args = e.args
+    if name == "diff":
+        _arity(e, name, 2, 3)
+        f = tc.sort(args[0], scope)
+        tc._numeric_like(args[0], f)
+        x = tc.sort(args[1], scope)
+        if not S.is_number(x) or not _is_variable(args[1]):
+            raise _err(args[1], "diff differentiates with respect to a scalar variable or an entry z[j]",
+                       "diff(expr, x) or diff(expr, z[j])")
+        if len(args) == 3:
+            k = args[2]
+            if not (isinstance(k, A.Num) and k.value.denominator == 1 and k.value >= 0):
+                raise _err(k, "the order of a derivative is a whole number", "diff(expr, x, 2)")
+        return S.REAL if S.is_number(f) else f
+    if len(args) == 1:  # grad(g), hessian(g), jacobian(g): functions
+        f = _function_arg(tc, args[0], scope, name)
+        n = _dim_of(f.source)
+        if name == "grad":
+            if not S.is_number(f.target):
+                raise _err(args[0], "grad takes a real-valued function; use jacobian for vectors")
+            return S.Fun(f.source, f.source if not S.is_number(f.source) else S.REAL)
+        if name == "hessian":
+            return S.Fun(f.source, S.Mat(n, n) if not S.is_number(f.source) else S.REAL)
+        m = _dim_of(f.target)
+        return S.Fun(f.source, S.Mat(m, n))
+    _arity(e, name, 1, 2)
+    f = tc.sort(args[0], scope)
+    x = tc.sort(args[1], scope)
+    if not _is_variable(args[1]):
+        raise _err(args[1], f"{name} is taken with respect to a variable", f"{name}(expr, z)")
+    if name == "grad":
+        if not S.is_number(f):
+            raise _err(args[0], f"grad takes a scalar expression, got {S.shape_text(f)}; use jacobian")
+        if isinstance(x, (S.Vec, S.Mat)) or S.is_number(x):
+            return S.REAL if S.is_number(x) else x
+    if name == "hessian":
+        if not S.is_number(f):
+            raise _err(args[0], "hessian takes a scalar expression")
+        if isinstance(x, S.Vec):
+            return S.Mat(x.dim, x.dim)
+        if S.is_number(x):
+            return S.REAL
+    if name == "jacobian":
+        if isinstance(x, S.Vec) and (isinstance(f, S.Vec) or S.is_number(f)):
+            return S.Mat(f.dim if isinstance(f, S.Vec) else 1, x.dim)
+    raise _err(e, f"{name} of {S.shape_text(f)} with respect to {S.shape_text(x)} is not defined",
+               _SIGNATURES.get(name))
+
+def _graph_call(tc, e: A.Call, name: str, scope) -> S.Sort:
+    args = e.args
+    sorts = [tc.sort(a, scope) if not (name == "graph" and i == 1) else None for i, a in enumerate(args)]
+
+    def need(i, kind, what):
+        if i >= len(args) or not isinstance(sorts[i], kind):
+            node = args[i] if i < len(args) else e
+            raise _err(node, f"{name} expects {what} here" + (f", got {sorts[i]}" if i < len(args) else ""),
+                       _SIGNATURES.get(name))
+
+    if name in ("edge", "path"):
+        _arity(e, name, 3)
+        need(0, S.Graph, "a graph")
+        need(1, S.Node, "a node")
+        need(2, S.Node, "a node")
+        return S.BOOL
+    if name in ("acyclic", "cycle"):
+        _arity(e, name, 1)
+        need(0, S.Graph, "a graph")
+        return S.BOOL
+    if name in ("source", "sink") and len(args) == 2:
+        need(0, S.Graph, "a graph")
+        need(1, S.Node, "a node")
+        return S.BOOL
+    if name == "sink" and len(args) == 1:
+        need(0, S.NodeSet, "a set of nodes")
+        return S.NodeSet("sink")  # only meaningful in G + sink(S)
+    if name in ("indegree", "outdegree"):
+        _arity(e, name, 2)
+        need(0, S.Graph, "a graph")
+        need(1, S.Node, "a node")
+        return S.INT
+    if name == "topological":
+        _arity(e, name, 2)
+        need(0, S.Order, "an order")
+        need(1, S.Graph, "a graph")
+        return S.BOOL
+    if name in ("nodes", "edges"):
+        _arity(e, name, 1)
+        need(0, S.Graph, "a graph")
+        return S.INT
+    if name == "card":
+        _arity(e, name, 1)
+        need(0, S.NodeSet, "a set of nodes")
+        return S.INT
+    if name == "graph":
+        _arity(e, name, 2)
+        return S.GRAPH
+    raise _err(e, f"{name}(...) is a domain, not a value", f"forall x in {name}(...)")
+
+
+def _is_variable(e: A.Expr) -> bool:
+    return isinstance(e, A.Name) or (isinstance(e, A.Index) and isinstance(e.base, A.Name))
+
+
+def _dim_of(s: S.Sort):
+    if isinstance(s, S.Vec):
+        return s.dim
+    if isinstance(s, S.Mat):
+        return s.rows
+    return 1
+
+
+def _index_dims(term: A.Expr, var: str, sorts: dict) -> list:
+    """The sizes of the vectors that `var` indexes in `term` (for `sum(k, ...)`)."""
+    dims = []
+    for node in A.walk(term):
+        if isinstance(node, A.Index) and any(isinstance(i, A.Name) and i.id == var for i in node.indices):
+            base = node.base
+            sort = _static_sort(base, sorts)
+            if isinstance(sort, S.Vec):
+                dims.append(sort.dim)
+            elif isinstance(sort, S.Mat):
+                pos = [k for k, i in enumerate(node.indices) if isinstance(i, A.Name) and i.id == var][0]
+                dims.append(sort.rows if pos == 0 else sort.cols)
+    return dims
+
+
+def _static_sort(e: A.Expr, sorts: dict) -> Optional[S.Sort]:
+    """A cheap sort for the base of an index, enough to find a dimension."""
+    if isinstance(e, A.Name):
+        return sorts.get(e.id)
+    if isinstance(e, A.Call) and isinstance(e.func, A.Name):
+        if e.func.id in ("softmax",) + tuple(SCALAR_FUNCTIONS) and e.args:
+            return _static_sort(e.args[0], sorts)
+        if e.func.id in sorts and isinstance(sorts[e.func.id], S.Fun):
+            return sorts[e.func.id].target
+        if e.func.id == "grad" and len(e.args) == 2:
+            return _static_sort(e.args[1], sorts)
+    if isinstance(e, A.BinOp):
+        left = _static_sort(e.left, sorts)
+        if isinstance(left, (S.Vec, S.Mat)):
+            if e.op == "@":
+                right = _static_sort(e.right, sorts)
+                if isinstance(left, S.Mat) and isinstance(right, S.Vec):
+                    return S.Vec(left.rows)
+                return None
+            return left
+        return _static_sort(e.right, sorts)
+    if isinstance(e, A.Neg):
+        return _static_sort(e.operand, sorts)
+    return None
