@@ -35,12 +35,12 @@ from typing import Optional
 import z3
 
 from prove import ast as A
-from prove.backends.base import clock
 from prove import sorts as S
-from prove.claim import Claim
+from prove.backends.base import Deadline
 from prove.backends.graph import evaluate as GE
-from prove.backends.graph.encode import (FALSE, NodeV, OutOfTime, SGraph, SOrder, SSet, Translator, Unsupported,
-                                   count, disj, implies, neg)
+from prove.backends.graph.encode import GraphEncoder, GraphUnsupported, OutOfTime
+from prove.backends.graph.z3_terms import FALSE, NodeV, SGraph, SOrder, SSet, count, disj, implies, neg
+from prove.claim import Claim
 from prove.verdict import Outcome, Verdict
 
 FAMILY = "graph"
@@ -83,10 +83,15 @@ def graph_range(domain: A.Domain, name: str) -> tuple[int, int, bool]:
             if op == "=":
                 low, written = k, True
         else:
-            raise Unsupported(f"cannot read the bound of {name}")
+            raise GraphUnsupported(f"cannot read the bound of {name}")
     if high is None:
-        raise Unsupported(f"{name} needs an upper bound on its nodes")
+        raise GraphUnsupported(f"{name} needs an upper bound on its nodes")
     return max(low, 0), high, written
+
+
+# The domain of a claim's outer graph variables (the graph word `graphs`): each size
+# in its range is one query; the graph encoder takes the words inside the formula.
+OUTER_DOMAINS = {"graphs": graph_range}
 
 
 def split_goals(e: A.Expr) -> list:
@@ -104,19 +109,22 @@ def plan_claim(claim: Claim) -> Plan:
     graphs, others = [], []
     for var in claim.variables:
         if isinstance(var.sort, S.Graph):
-            if var.domain is None or not isinstance(var.domain, A.SetDomain):
-                raise Unsupported(f"{var.name} must range over graphs(nodes <= N)")
-            low, high, written = graph_range(var.domain, var.name)
+            dom = var.domain
+            word = (dom.expr.func.id if isinstance(dom, A.SetDomain) and isinstance(dom.expr, A.Call)
+                    and isinstance(dom.expr.func, A.Name) else "")
+            if word not in OUTER_DOMAINS:
+                raise GraphUnsupported(f"{var.name} must range over graphs(nodes <= N)")
+            low, high, written = OUTER_DOMAINS[word](dom, var.name)
             graphs.append(GraphVar(var.name, low, high, written))
         elif isinstance(var.sort, (S.Node, S.NodeSet, S.Order)) or (
                 isinstance(var.sort, S.Int) and isinstance(var.domain, A.Range)):
             kind = "subset" if isinstance(var.sort, S.NodeSet) else "in"
             others.append((var.name, A.Binder(var.name, kind, var.domain, span=var.span)))
         elif var.free:
-            raise Unsupported(f"{var.name} is not bound; graph claims bind every variable "
+            raise GraphUnsupported(f"{var.name} is not bound; graph claims bind every variable "
                               f"(forall {var.name} in nodes(G), ...)")
         else:
-            raise Unsupported(f"{var.name} is {var.sort}; the graph backend takes graphs, nodes, node sets, "
+            raise GraphUnsupported(f"{var.name} is {var.sort}; the graph backend takes graphs, nodes, node sets, "
                               "orders and integer ranges")
     uses_literal = any(isinstance(n, A.Call) and isinstance(n.func, A.Name) and n.func.id == "graph"
                        for e in (claim.body, *claim.hypotheses) for n in A.walk(e))
@@ -171,8 +179,8 @@ def lex_leader(E: dict, n: int, first: int = 1) -> list:
 class _Query:
     """The negated goal for one tuple of graph sizes."""
 
-    def __init__(self, plan: Plan, goal: A.Expr, sizes: tuple, deadline: float):
-        self.t = Translator(deadline=deadline)
+    def __init__(self, plan: Plan, goal: A.Expr, sizes: tuple, deadline: Deadline):
+        self.t = GraphEncoder(deadline)
         self.bases = {g.name: self.t.base_graph(g.name, n) for g, n in zip(plan.graphs, sizes)}
         self.combos: list = []  # (indicator, env)
         parts = []
@@ -267,7 +275,7 @@ class _Query:
         return out
 
 
-def _solve(plan: Plan, goal_index: int, sizes: tuple, deadline: float):
+def _solve(plan: Plan, goal_index: int, sizes: tuple, deadline: Deadline):
     """('unsat', notes) | ('sat', Found) | ('unknown', reason)."""
     try:
         q = _Query(plan, plan.goals[goal_index], sizes, deadline)
@@ -275,10 +283,9 @@ def _solve(plan: Plan, goal_index: int, sizes: tuple, deadline: float):
         return "unknown", "time"
     s = z3.Solver()
     s.add(*q.assertions)
-    remaining = deadline - clock()
-    if remaining <= 0:
+    if deadline.passed():
         return "unknown", "time"
-    s.set("timeout", max(1, int(remaining * 1000)))
+    s.set("timeout", deadline.z3_ms())
     r = s.check()
     notes = set(q.t.notes) | ({q.symmetry} if q.symmetry else set())
     if r == z3.unsat:
@@ -294,9 +301,8 @@ def _solve(plan: Plan, goal_index: int, sizes: tuple, deadline: float):
             break
         s.push()
         s.add(q.edge_count < k)
-        remaining = deadline - clock()
-        s.set("timeout", max(1, int(remaining * 1000)))
-        r = s.check() if remaining > 0 else z3.unknown
+        s.set("timeout", deadline.z3_ms())
+        r = s.check() if not deadline.passed() else z3.unknown
         if r != z3.sat:
             fewest = r == z3.unsat
             s.pop()
@@ -363,11 +369,12 @@ def recheck(claim: Claim, plan: Plan, witness: dict) -> Optional[str]:
     """None when the witness is a counterexample by direct evaluation, else what went wrong."""
     env = {}
     try:
-        for g in plan.graphs:
-            graph = witness[g.name]
-            if not (g.low <= len(graph.nodes) <= g.high):
-                return f"{g.name} has {len(graph.nodes)} nodes, outside its range"
-            env[g.name] = graph
+        for var in claim.variables:  # the range as the independent evaluator reads it
+            if isinstance(var.sort, S.Graph):
+                graph = witness[var.name]
+                if graph not in GE.domain_values(A.Binder(var.name, "in", var.domain, span=var.span), {}):
+                    return f"{var.name} has {len(graph.nodes)} nodes, outside its range"
+                env[var.name] = graph
         for name, binder in plan.others:
             allowed = GE.domain_values(binder, env) if not _is_orders(binder) else None
             value = witness[name]
@@ -402,10 +409,10 @@ def _size_text(sizes: tuple, plan: Plan) -> str:
 
 def check(claim: Claim, limits) -> Outcome:
     # a little before the claim's own limit, so that `unknown` can say how far it got
-    deadline = clock() + 0.9 * limits.timeout
+    deadline = limits.deadline(0.9)
     try:
         plan = plan_claim(claim)
-    except Unsupported as exc:
+    except GraphUnsupported as exc:
         return Outcome.unknown(str(exc), method="graphs")
     ranges = [range(g.low, g.high + 1) for g in plan.graphs]
     all_sizes = sorted(itertools.product(*ranges), key=lambda t: (sum(t), t))
@@ -418,7 +425,7 @@ def check(claim: Claim, limits) -> Outcome:
         for i in range(len(plan.goals)):
             try:
                 status, data = _solve(plan, i, sizes, deadline)
-            except Unsupported as exc:
+            except GraphUnsupported as exc:
                 return Outcome.unknown(str(exc) + _progress(plan, checked), method="graphs")
             if status == "unknown" and found:  # a counterexample stands, though not the smallest
                 found = [dataclasses.replace(f, fewest=False) for f in found]

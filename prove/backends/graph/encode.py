@@ -2,7 +2,10 @@
 
 Nodes are concrete numbers: node quantifiers are expanded into conjunctions or
 disjunctions.  Edges are Boolean variables.  Sets of nodes and orders are
-Boolean / integer vectors when they can be Skolemised, and expanded otherwise.
+Boolean / integer vectors when they can be Skolemised, and expanded otherwise
+(the symbolic values and the Boolean builders are in `z3_terms`).  Each graph
+word of prove/vocabulary.py has its meaning in one of the tables of
+`GraphEncoder` (PREDICATES, TERMS, DOMAINS).
 
 The translation is polarity-aware.  `formula(e, env, pol)` returns a Z3 formula Y
 over the edge variables and some fresh variables, with:
@@ -31,89 +34,27 @@ This is the definition of an order unrolled, not a theorem about acyclicity.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 from fractions import Fraction
 from math import factorial
-from typing import Union
 
 import z3
 
 from prove import ast as A
+from prove.backends.base import CannotDecide, Deadline
+from prove.backends.graph.z3_terms import (FALSE, TRUE, NodeV, Number, SGraph, SOrder, SSet, canon, conj, const,
+                                           count, disj, implies, neg, num)
 from prove.relations import holds
-from prove.backends.base import CannotDecide, clock
 
 EXPANSION_LIMIT = 20_000  # copies of quantifier bodies we are willing to build, in all
 DP_LIMIT = 14  # nodes for the order dynamic programme (2^n subsets)
 
 
-class Unsupported(CannotDecide):
-    """A construct this backend cannot encode; the message says why."""
+class GraphUnsupported(CannotDecide):
+    """A construct the graph encoding does not take; the message says why."""
 
 
 class OutOfTime(CannotDecide):
     """The deadline passed while the encoding was being built."""
-
-
-TRUE, FALSE = z3.BoolVal(True), z3.BoolVal(False)
-_CTX = z3.main_ctx()
-
-# The translation builds many small terms.  z3.And / z3.Or re-check the sort of
-# every argument on each call (measured: three quarters of the time of a graph
-# claim); these builders make one C call per term, and fold the constants, which
-# are kept as the objects TRUE and FALSE throughout (`canon`).
-
-
-def canon(x):
-    """x, with a constant replaced by TRUE or FALSE (so that `is` can test it)."""
-    if x is TRUE or x is FALSE:
-        return x
-    if z3.is_true(x):
-        return TRUE
-    if z3.is_false(x):
-        return FALSE
-    return x
-
-
-def conj(parts):
-    """And of parts, which may be a generator: it is not read past a FALSE."""
-    return _junction(parts, FALSE, TRUE, z3.Z3_mk_and)
-
-
-def disj(parts):
-    """Or of parts, which may be a generator: it is not read past a TRUE."""
-    return _junction(parts, TRUE, FALSE, z3.Z3_mk_or)
-
-
-def _junction(parts, absorbing, neutral, make):
-    """One C call for the whole And/Or (z3.And builds it argument by argument in Python)."""
-    args = []
-    for p in parts:
-        if p is absorbing:
-            return absorbing
-        if p is not neutral:
-            args.append(p)
-    if len(args) <= 1:
-        return args[0] if args else neutral
-    arr = (z3.Ast * len(args))()
-    for i, a in enumerate(args):
-        arr[i] = a.ast
-    return z3.BoolRef(make(_CTX.ref(), len(args), arr), _CTX)
-
-
-def neg(x):
-    if x is TRUE:
-        return FALSE
-    if x is FALSE:
-        return TRUE
-    return z3.BoolRef(z3.Z3_mk_not(_CTX.ref(), x.ast), _CTX)
-
-
-def implies(a, b):
-    return disj((neg(a), b))
-
-
-def const(ok: bool):
-    return TRUE if ok else FALSE
 
 
 def _then(first, f, *args):
@@ -122,73 +63,28 @@ def _then(first, f, *args):
     yield f(*args)
 
 
-@dataclass(eq=False)
-class SGraph:
-    key: tuple  # structural identity, for caching closures
-    nodes: tuple[int, ...]
-    E: dict  # (u, v) -> z3 Bool, for every pair of nodes
-    next_id: int
-    base: bool = False  # a graph variable itself (not G - v, not a literal)
-
-    def edge(self, u: int, v: int):
-        return self.E.get((u, v), FALSE)
-
-
-@dataclass(eq=False)
-class SSet:
-    nodes: tuple[int, ...]
-    mem: dict  # node -> z3 Bool
-
-
-@dataclass(eq=False)
-class SOrder:
-    nodes: tuple[int, ...]
-    pos: dict  # node -> z3 Int or Python int
-    graph_key: tuple = ()
-    depth: int = 0  # universal expansions it sits under
-
-
-@dataclass(frozen=True)
-class NodeV:
-    id: int
-
-
-Number = Union[Fraction, z3.ArithRef]
-
-
-def num(x: Number):
-    """A number as a Z3 term."""
-    if isinstance(x, Fraction):
-        return z3.IntVal(x.numerator) if x.denominator == 1 else z3.RealVal(f"{x.numerator}/{x.denominator}")
-    return x
-
-
-def count(bools) -> Number:
-    bools = [b for b in bools if b is not FALSE]
-    if not bools:
-        return Fraction(0)
-    return z3.Sum([z3.If(b, 1, 0) for b in bools])
-
-
 def graph_literal(e: A.Call) -> tuple[int, set]:
     if len(e.args) != 2 or not isinstance(e.args[0], A.Num) or e.args[0].value.denominator != 1 \
             or not isinstance(e.args[1], A.ListLit):
-        raise Unsupported("a graph literal is written graph(n, [u->v, ...])")
+        raise GraphUnsupported("a graph literal is written graph(n, [u->v, ...])")
     n = int(e.args[0].value)
     edges = set()
     for item in e.args[1].items:
         if not (isinstance(item, A.Implies) and isinstance(item.left, A.Num) and isinstance(item.right, A.Num)):
-            raise Unsupported("edges of a graph literal are written u->v between node numbers")
+            raise GraphUnsupported("edges of a graph literal are written u->v between node numbers")
         u, v = int(item.left.value), int(item.right.value)
         if not (1 <= u <= n and 1 <= v <= n) or item.left.value.denominator != 1 \
                 or item.right.value.denominator != 1:
-            raise Unsupported(f"the nodes of graph({n}, ...) are numbered 1..{n}")
+            raise GraphUnsupported(f"the nodes of graph({n}, ...) are numbered 1..{n}")
         edges.add((u, v))
     return n, edges
 
 
-class Translator:
-    def __init__(self, prefix: str = "", deadline: float = float("inf")):
+class GraphEncoder:
+    """Graph formulas to Z3 at one size, polarity-aware (see the module docstring); the encoding
+    stops with OutOfTime once `deadline` has passed."""
+
+    def __init__(self, deadline: Deadline, prefix: str = ""):
         self.deadline = deadline
         self.side: list = []
         self.prefix = prefix
@@ -324,7 +220,7 @@ class Translator:
             return self._dp[g.key]
         n = len(g.nodes)
         if n > DP_LIMIT:
-            raise Unsupported(f"a universal quantifier over the orders of {n} nodes is too large to expand")
+            raise GraphUnsupported(f"a universal quantifier over the orders of {n} nodes is too large to expand")
         nodes = g.nodes
         ok = {0: TRUE}
         for X in range(1, 1 << n):
@@ -359,7 +255,7 @@ class Translator:
             return self.quant(e.kind, e.binders, e.body, env, pol)
         if isinstance(e, A.Call):
             return self.predicate(e, env, pol)
-        raise Unsupported(f"cannot read {type(e).__name__} as a statement about graphs")
+        raise GraphUnsupported(f"cannot read {type(e).__name__} as a statement about graphs")
 
     def _implies(self, left: A.Expr, right: A.Expr, env: dict, pol: int):
         return disj(_then(neg(self.formula(left, env, -pol)), self.formula, right, env, pol))
@@ -370,11 +266,11 @@ class Translator:
         for op, a, b in zip(e.ops, values, values[1:]):
             if isinstance(a, NodeV) or isinstance(b, NodeV):
                 if not (isinstance(a, NodeV) and isinstance(b, NodeV)) or op not in ("=", "!="):
-                    raise Unsupported("nodes are compared with = and != only")
+                    raise GraphUnsupported("nodes are compared with = and != only")
                 parts.append(const((a.id == b.id) == (op == "=")))
                 continue
             if not all(isinstance(x, (Fraction, z3.ArithRef)) for x in (a, b)):
-                raise Unsupported("only numbers and nodes can be compared")
+                raise GraphUnsupported("only numbers and nodes can be compared")
             if isinstance(a, Fraction) and isinstance(b, Fraction):
                 parts.append(const(holds(a, op, b)))
                 continue
@@ -384,29 +280,44 @@ class Translator:
 
     def predicate(self, e: A.Call, env: dict, pol: int):
         name = e.func.id if isinstance(e.func, A.Name) else ""
-        args = e.args
-        if name in ("edge", "path"):
-            g, u, v = self.graph(args[0], env), self.node(args[1], env), self.node(args[2], env)
-            if name == "edge":
-                return g.edge(u, v) if u in g.nodes and v in g.nodes else FALSE
-            return self.path(g, u, v, pol)
-        if name == "acyclic":
-            return self.acyclic(self.graph(args[0], env), pol)
-        if name == "cycle":
-            return neg(self.acyclic(self.graph(args[0], env), -pol))
-        if name in ("source", "sink") and len(args) == 2:
-            g, v = self.graph(args[0], env), self.node(args[1], env)
-            if v not in g.nodes:
-                return FALSE
-            if name == "source":
-                return conj(neg(g.edge(u, v)) for u in g.nodes)
-            return conj(neg(g.edge(v, u)) for u in g.nodes)
-        if name == "topological":
-            p, g = self.term(args[0], env), self.graph(args[1], env)
-            if not isinstance(p, SOrder):
-                raise Unsupported("topological takes an order and a graph")
-            return self.topological(p, g)
-        raise Unsupported(f"{name or 'this'}(...) is not a statement about graphs")
+        meaning = self.PREDICATES.get(name)
+        if meaning is None:
+            raise GraphUnsupported(f"{name or 'this'}(...) is not a statement about graphs")
+        return meaning(self, e.args, env, pol)
+
+    # The graph predicates, one method each: (self, args, env, pol) -> Z3 formula.
+    def _edge(self, args, env, pol):
+        g, u, v = self.graph(args[0], env), self.node(args[1], env), self.node(args[2], env)
+        return g.edge(u, v) if u in g.nodes and v in g.nodes else FALSE
+
+    def _path(self, args, env, pol):
+        g, u, v = self.graph(args[0], env), self.node(args[1], env), self.node(args[2], env)
+        return self.path(g, u, v, pol)
+
+    def _acyclic(self, args, env, pol):
+        return self.acyclic(self.graph(args[0], env), pol)
+
+    def _cycle(self, args, env, pol):
+        return neg(self.acyclic(self.graph(args[0], env), -pol))
+
+    def _source(self, args, env, pol):
+        g, v = self._graph_and_node(args, "source", env)
+        return conj(neg(g.edge(u, v)) for u in g.nodes) if v in g.nodes else FALSE
+
+    def _sink(self, args, env, pol):
+        g, v = self._graph_and_node(args, "sink", env)
+        return conj(neg(g.edge(v, u)) for u in g.nodes) if v in g.nodes else FALSE
+
+    def _graph_and_node(self, args, name: str, env: dict):
+        if len(args) != 2:
+            raise GraphUnsupported(f"{name}(...) is not a statement about graphs")
+        return self.graph(args[0], env), self.node(args[1], env)
+
+    def _topological(self, args, env, pol):
+        p, g = self.term(args[0], env), self.graph(args[1], env)
+        if not isinstance(p, SOrder):
+            raise GraphUnsupported("topological takes an order and a graph")
+        return self.topological(p, g)
 
     def topological(self, p: SOrder, g: SGraph):
         if any(u not in p.pos for u in g.nodes):
@@ -431,7 +342,7 @@ class Translator:
             return Fraction(e.value)
         if isinstance(e, A.Name):
             if e.id not in env:
-                raise Unsupported(f"{e.id} is not a graph, node, set, order or count here")
+                raise GraphUnsupported(f"{e.id} is not a graph, node, set, order or count here")
             return env[e.id]
         if isinstance(e, A.Neg):
             return self._arith("-", Fraction(0), self.number(e.operand, env))
@@ -443,30 +354,30 @@ class Translator:
                 return abs(inner)
             if isinstance(inner, z3.ArithRef):
                 return z3.If(inner >= 0, inner, -inner)
-            raise Unsupported("|...| takes a set of nodes or a number")
+            raise GraphUnsupported("|...| takes a set of nodes or a number")
         if isinstance(e, A.BinOp):
             left = self.term(e.left, env)
             if isinstance(left, SGraph):
                 if e.op == "-":
                     v = self.term(e.right, env)
                     if not isinstance(v, NodeV):
-                        raise Unsupported("G - v removes a node")
+                        raise GraphUnsupported("G - v removes a node")
                     return self.minus(left, v.id)
                 if e.op == "+" and isinstance(e.right, A.Call) and isinstance(e.right.func, A.Name) \
                         and e.right.func.id == "sink" and len(e.right.args) == 1:
                     s = self.term(e.right.args[0], env)
                     if not isinstance(s, SSet):
-                        raise Unsupported("sink(S) takes a set of nodes")
+                        raise GraphUnsupported("sink(S) takes a set of nodes")
                     return self.plus_sink(left, s)
-                raise Unsupported("a graph can lose a node (G - v) or gain a sink (G + sink(S))")
+                raise GraphUnsupported("a graph can lose a node (G - v) or gain a sink (G + sink(S))")
             return self._arith(e.op, self._as_number(left), self.number(e.right, env))
         if isinstance(e, A.Call):
             return self.call(e, env)
-        raise Unsupported(f"cannot read {type(e).__name__} as a graph term")
+        raise GraphUnsupported(f"cannot read {type(e).__name__} as a graph term")
 
     def _as_number(self, x):
         if not isinstance(x, (Fraction, z3.ArithRef)):
-            raise Unsupported("arithmetic takes numbers")
+            raise GraphUnsupported("arithmetic takes numbers")
         return x
 
     def number(self, e: A.Expr, env: dict):
@@ -484,7 +395,7 @@ class Translator:
                 return a / b
             if op == "^" and b.denominator == 1 and b >= 0:
                 return a ** int(b)
-            raise Unsupported(f"cannot compute {a} {op} {b}")
+            raise GraphUnsupported(f"cannot compute {a} {op} {b}")
         x, y = num(a), num(b)
         if op == "+":
             return x + y
@@ -495,13 +406,13 @@ class Translator:
         if op == "/":
             if isinstance(b, Fraction) and b != 0:
                 return z3.ToReal(x) / num(b) if z3.is_int(x) else x / num(b)
-            raise Unsupported("division by a quantity that depends on the graph")
+            raise GraphUnsupported("division by a quantity that depends on the graph")
         if op == "^" and isinstance(b, Fraction) and b.denominator == 1 and 0 <= b <= 8:
             out = z3.IntVal(1) if z3.is_int(x) else z3.RealVal(1)
             for _ in range(int(b)):
                 out = out * x
             return out
-        raise Unsupported(f"the operator {op} on counts")
+        raise GraphUnsupported(f"the operator {op} on counts")
 
     def call(self, e: A.Call, env: dict):
         name = e.func.id if isinstance(e.func, A.Name) else ""
@@ -511,37 +422,46 @@ class Translator:
             v = self.node(args[0], env)
             pos = p.pos.get(v, 0)
             return Fraction(pos) if isinstance(pos, int) else pos
-        if name == "graph":
-            return self.literal_graph(e)
-        if name == "nodes":
-            return Fraction(len(self.graph(args[0], env).nodes))
-        if name == "edges":
-            g = self.graph(args[0], env)
-            return count(g.edge(u, v) for u in g.nodes for v in g.nodes)
-        if name == "card":
-            s = self.term(args[0], env)
-            if not isinstance(s, SSet):
-                raise Unsupported("card takes a set of nodes")
-            return count(s.mem.values())
-        if name in ("indegree", "outdegree"):
-            g, v = self.graph(args[0], env), self.node(args[1], env)
-            if v not in g.nodes:
-                return Fraction(0)
-            if name == "indegree":
-                return count(g.edge(u, v) for u in g.nodes)
-            return count(g.edge(v, u) for u in g.nodes)
-        raise Unsupported(f"{name or 'this'}(...) is not a count or a graph")
+        meaning = self.TERMS.get(name)
+        if meaning is None:
+            raise GraphUnsupported(f"{name or 'this'}(...) is not a count or a graph")
+        return meaning(self, e, env)
+
+    # The graph terms, one method each: (self, call, env) -> SGraph, or a number.
+    def _graph_literal(self, e: A.Call, env: dict):
+        return self.literal_graph(e)
+
+    def _nodes(self, e: A.Call, env: dict):
+        return Fraction(len(self.graph(e.args[0], env).nodes))
+
+    def _edges(self, e: A.Call, env: dict):
+        g = self.graph(e.args[0], env)
+        return count(g.edge(u, v) for u in g.nodes for v in g.nodes)
+
+    def _card(self, e: A.Call, env: dict):
+        s = self.term(e.args[0], env)
+        if not isinstance(s, SSet):
+            raise GraphUnsupported("card takes a set of nodes")
+        return count(s.mem.values())
+
+    def _indegree(self, e: A.Call, env: dict):
+        g, v = self.graph(e.args[0], env), self.node(e.args[1], env)
+        return count(g.edge(u, v) for u in g.nodes) if v in g.nodes else Fraction(0)
+
+    def _outdegree(self, e: A.Call, env: dict):
+        g, v = self.graph(e.args[0], env), self.node(e.args[1], env)
+        return count(g.edge(v, u) for u in g.nodes) if v in g.nodes else Fraction(0)
 
     def graph(self, e: A.Expr, env: dict) -> SGraph:
         g = self.term(e, env)
         if not isinstance(g, SGraph):
-            raise Unsupported("expected a graph")
+            raise GraphUnsupported("expected a graph")
         return g
 
     def node(self, e: A.Expr, env: dict) -> int:
         v = self.term(e, env)
         if not isinstance(v, NodeV):
-            raise Unsupported("expected a node")
+            raise GraphUnsupported("expected a node")
         return v.id
 
     # ------------------------------------------------------- quantifiers
@@ -553,19 +473,24 @@ class Translator:
         if isinstance(dom, A.Range):
             lo, hi = self.term(dom.low, env), self.term(dom.high, env)
             if not (isinstance(lo, Fraction) and isinstance(hi, Fraction)):
-                raise Unsupported("a range of integers needs ends that do not depend on the edges")
+                raise GraphUnsupported("a range of integers needs ends that do not depend on the edges")
             return "int", [Fraction(k) for k in range(int(lo), int(hi) + 1)]
         if b.kind == "in" and isinstance(dom, A.SetDomain) and isinstance(dom.expr, A.Call) \
                 and isinstance(dom.expr.func, A.Name):
             name = dom.expr.func.id
-            if name == "nodes":
-                return "node", self.graph(dom.expr.args[0], env).nodes
-            if name == "orders":
-                return "order", self.graph(dom.expr.args[0], env)
+            if name in self.DOMAINS:
+                return self.DOMAINS[name](self, dom.expr, env)
             if name == "graphs":
-                raise Unsupported(f"{b.name} ranges over graphs inside the claim; only the outer `forall` "
-                                  "may bind graphs")
-        raise Unsupported(f"the domain of {b.name} is not nodes, subsets, orders or a range of integers")
+                raise GraphUnsupported(f"{b.name} ranges over graphs inside the claim; only the outer `forall` "
+                                       "may bind graphs")
+        raise GraphUnsupported(f"the domain of {b.name} is not nodes, subsets, orders or a range of integers")
+
+    # The binder domains, one method each: (self, call, env) -> (kind, values) as above.
+    def _in_nodes(self, e: A.Call, env: dict):
+        return "node", self.graph(e.args[0], env).nodes
+
+    def _in_orders(self, e: A.Call, env: dict):
+        return "order", self.graph(e.args[0], env)
 
     def new_set(self, nodes, stem: str) -> SSet:
         return SSet(tuple(nodes), {u: z3.Bool(self.fresh(stem + "∋" + str(u))) for u in nodes})
@@ -583,7 +508,7 @@ class Translator:
     def _reserve(self, k: int, name: str) -> None:
         self.copies += k
         if self.copies > EXPANSION_LIMIT:
-            raise Unsupported(f"trying every value of {name} and the variables around it would build more than "
+            raise GraphUnsupported(f"trying every value of {name} and the variables around it would build more than "
                               f"{EXPANSION_LIMIT} copies of the formula (orders and subsets are enumerated "
                               "where the claim needs all of them, unless the formula is `topological(p, G)` "
                               "alone); lower the bound")
@@ -596,14 +521,14 @@ class Translator:
         if kind == "set":
             self._reserve(2 ** len(dom), name)
             if 2 ** len(dom) > EXPANSION_LIMIT:
-                raise Unsupported(f"{name} ranges over all {2 ** len(dom)} subsets of {len(dom)} nodes "
+                raise GraphUnsupported(f"{name} ranges over all {2 ** len(dom)} subsets of {len(dom)} nodes "
                                   "where it cannot be Skolemised; lower the bound")
             return [SSet(tuple(dom), {u: const(u in c) for u in dom})
                     for k in range(len(dom) + 1) for c in itertools.combinations(dom, k)]
         nodes = dom.nodes
         self._reserve(factorial(len(nodes)), name)
         if factorial(len(nodes)) > EXPANSION_LIMIT:
-            raise Unsupported(f"{name} ranges over all {factorial(len(nodes))} orders of {len(nodes)} nodes "
+            raise GraphUnsupported(f"{name} ranges over all {factorial(len(nodes))} orders of {len(nodes)} nodes "
                               "where it cannot be Skolemised and is not `topological(...)` alone; "
                               "lower the bound")
         return [SOrder(nodes, {u: i + 1 for i, u in enumerate(seq)}) for seq in itertools.permutations(nodes)]
@@ -611,7 +536,7 @@ class Translator:
     def quant(self, kind: str, binders: tuple, body: A.Expr, env: dict, pol: int):
         if kind == "exists!":
             if len(binders) != 1:
-                raise Unsupported("exists! with several variables at once; nest them or use exists")
+                raise GraphUnsupported("exists! with several variables at once; nest them or use exists")
             return self.exists_unique(binders[0], body, env, pol)
         if not binders:
             return self.formula(body, env, pol)
@@ -644,7 +569,7 @@ class Translator:
         if kind in ("node", "int"):
             self._reserve(len(dom), b.name)
         values = self.values(kind, dom, b.name)
-        if clock() > self.deadline:
+        if self.deadline.passed():
             raise OutOfTime()
         if not skolem:
             self.depth += 1
@@ -687,6 +612,14 @@ class Translator:
             b, env, False, -pol, lambda y: conj((distinct(x, y), phi(x, -pol), phi(y, -pol)))))
         return conj((some, neg(two)))
 
+    # What each graph word of prove/vocabulary.py means here, by where it stands in a
+    # formula; `graphs`, the outer binder's domain, is read by check.plan_claim.
+    PREDICATES = {"edge": _edge, "path": _path, "acyclic": _acyclic, "cycle": _cycle, "source": _source,
+                  "sink": _sink, "topological": _topological}
+    TERMS = {"graph": _graph_literal, "nodes": _nodes, "edges": _edges, "card": _card,
+             "indegree": _indegree, "outdegree": _outdegree}
+    DOMAINS = {"nodes": _in_nodes, "orders": _in_orders}
+
 
 def distinct(x, y):
     if isinstance(x, NodeV):
@@ -704,4 +637,4 @@ def distinct(x, y):
             else:
                 parts.append(num(Fraction(a)) != b if isinstance(a, int) else a != (num(Fraction(b)) if isinstance(b, int) else b))
         return disj(parts)
-    raise Unsupported("exists! over this domain")
+    raise GraphUnsupported("exists! over this domain")

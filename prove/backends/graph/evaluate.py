@@ -240,52 +240,92 @@ def graph_literal(e: A.Call) -> Graph:
 
 def _call(e: A.Call, env: dict) -> Value:
     name = _fname(e)
-    args = e.args
     if name in env and isinstance(env[name], Order):
-        return Fraction(env[name].position(_node(args[0], env)))
-    if name == "graph":
-        return graph_literal(e)
-    if name in ("edge", "path"):
-        g, u, v = _graph(args[0], env), _node(args[1], env), _node(args[2], env)
-        if u not in g.nodes or v not in g.nodes:
-            return False
-        if name == "edge":
-            return (u, v) in g.edges
-        return v in g.reachable(u)
-    if name == "acyclic":
-        g = _graph(args[0], env)
-        return all(u not in g.reachable(u) for u in g.nodes)
-    if name == "cycle":
-        g = _graph(args[0], env)
-        return any(u in g.reachable(u) for u in g.nodes)
-    if name in ("source", "sink") and len(args) == 2:
-        g, v = _graph(args[0], env), _node(args[1], env)
-        if v not in g.nodes:
-            return False
-        if name == "source":
-            return not any(b == v for (_, b) in g.edges)
-        return not any(a == v for (a, _) in g.edges)
-    if name in ("indegree", "outdegree"):
-        g, v = _graph(args[0], env), _node(args[1], env)
-        side = 1 if name == "indegree" else 0
-        return Fraction(sum(1 for edge in g.edges if edge[side] == v))
-    if name == "nodes":
-        return Fraction(len(_graph(args[0], env).nodes))
-    if name == "edges":
-        return Fraction(len(_graph(args[0], env).edges))
-    if name == "card":
-        s = _eval(args[0], env)
-        if not isinstance(s, NodeSet):
-            raise NotEvaluable("card takes a set of nodes")
-        return Fraction(len(s.members))
-    if name == "topological":
-        p, g = _eval(args[0], env), _graph(args[1], env)
-        if not isinstance(p, Order):
-            raise NotEvaluable("topological takes an order")
-        if any(u not in p.seq for u in g.nodes):
-            return False
-        return all(p.position(a) < p.position(b) for (a, b) in g.edges)
-    raise NotEvaluable(f"{name or 'this'}(...) is not defined on graphs")
+        return Fraction(env[name].position(_node(e.args[0], env)))
+    meaning = CALLS.get(name)
+    if meaning is None:
+        raise NotEvaluable(f"{name or 'this'}(...) is not defined on graphs")
+    return meaning(e, env)
+
+
+def _edge(e: A.Call, env: dict) -> bool:
+    g, u, v = _graph(e.args[0], env), _node(e.args[1], env), _node(e.args[2], env)
+    return u in g.nodes and v in g.nodes and (u, v) in g.edges
+
+
+def _path(e: A.Call, env: dict) -> bool:
+    g, u, v = _graph(e.args[0], env), _node(e.args[1], env), _node(e.args[2], env)
+    return u in g.nodes and v in g.nodes and v in g.reachable(u)
+
+
+def _acyclic(e: A.Call, env: dict) -> bool:
+    g = _graph(e.args[0], env)
+    return all(u not in g.reachable(u) for u in g.nodes)
+
+
+def _cycle(e: A.Call, env: dict) -> bool:
+    g = _graph(e.args[0], env)
+    return any(u in g.reachable(u) for u in g.nodes)
+
+
+def _graph_and_node(e: A.Call, name: str, env: dict) -> tuple:
+    if len(e.args) != 2:
+        raise NotEvaluable(f"{name}(...) is not defined on graphs")
+    return _graph(e.args[0], env), _node(e.args[1], env)
+
+
+def _source(e: A.Call, env: dict) -> bool:
+    g, v = _graph_and_node(e, "source", env)
+    return v in g.nodes and not any(b == v for (_, b) in g.edges)
+
+
+def _sink(e: A.Call, env: dict) -> bool:
+    g, v = _graph_and_node(e, "sink", env)
+    return v in g.nodes and not any(a == v for (a, _) in g.edges)
+
+
+def _indegree(e: A.Call, env: dict) -> Fraction:
+    g, v = _graph(e.args[0], env), _node(e.args[1], env)
+    return Fraction(sum(1 for (_, b) in g.edges if b == v))
+
+
+def _outdegree(e: A.Call, env: dict) -> Fraction:
+    g, v = _graph(e.args[0], env), _node(e.args[1], env)
+    return Fraction(sum(1 for (a, _) in g.edges if a == v))
+
+
+def _nodes(e: A.Call, env: dict) -> Fraction:
+    return Fraction(len(_graph(e.args[0], env).nodes))
+
+
+def _edges(e: A.Call, env: dict) -> Fraction:
+    return Fraction(len(_graph(e.args[0], env).edges))
+
+
+def _card(e: A.Call, env: dict) -> Fraction:
+    s = _eval(e.args[0], env)
+    if not isinstance(s, NodeSet):
+        raise NotEvaluable("card takes a set of nodes")
+    return Fraction(len(s.members))
+
+
+def _topological(e: A.Call, env: dict) -> bool:
+    p, g = _eval(e.args[0], env), _graph(e.args[1], env)
+    if not isinstance(p, Order):
+        raise NotEvaluable("topological takes an order")
+    if any(u not in p.seq for u in g.nodes):
+        return False
+    return all(p.position(a) < p.position(b) for (a, b) in g.edges)
+
+
+# What each graph word of prove/vocabulary.py means as a call: (call, env) -> value;
+# as a binder's domain, see DOMAINS.
+CALLS = {
+    "graph": lambda e, env: graph_literal(e),
+    "edge": _edge, "path": _path, "acyclic": _acyclic, "cycle": _cycle, "source": _source, "sink": _sink,
+    "indegree": _indegree, "outdegree": _outdegree, "nodes": _nodes, "edges": _edges, "card": _card,
+    "topological": _topological,
+}
 
 
 # ------------------------------------------------------------------ quantifiers
@@ -301,16 +341,64 @@ def domain_values(binder: A.Binder, env: dict) -> list:
     if isinstance(dom, A.Range):
         lo, hi = _number(dom.low, env), _number(dom.high, env)
         return [Fraction(k) for k in range(int(lo), int(hi) + 1)]  # whole numbers in between
-    if binder.kind == "in" and isinstance(dom, A.SetDomain) and isinstance(dom.expr, A.Call):
-        name = _fname(dom.expr)
-        if name == "nodes":
-            return [NodeV(v) for v in _graph(dom.expr.args[0], env).nodes]
-        if name == "orders":
-            g = _graph(dom.expr.args[0], env)
-            if len(g.nodes) > ORDER_LIMIT:
-                raise NotEvaluable(f"too many orders of {len(g.nodes)} nodes to enumerate")
-            return [Order(seq) for seq in itertools.permutations(g.nodes)]
+    if binder.kind == "in" and isinstance(dom, A.SetDomain) and isinstance(dom.expr, A.Call) \
+            and _fname(dom.expr) in DOMAINS:
+        return DOMAINS[_fname(dom.expr)](dom.expr, env)
     raise NotEvaluable("this quantifier's domain is not a finite set of nodes, subsets or orders")
+
+
+def _in_nodes(e: A.Call, env: dict) -> list:
+    return [NodeV(v) for v in _graph(e.args[0], env).nodes]
+
+
+def _in_orders(e: A.Call, env: dict) -> list:
+    g = _graph(e.args[0], env)
+    if len(g.nodes) > ORDER_LIMIT:
+        raise NotEvaluable(f"too many orders of {len(g.nodes)} nodes to enumerate")
+    return [Order(seq) for seq in itertools.permutations(g.nodes)]
+
+
+@dataclass(frozen=True)
+class GraphRange:
+    """The graphs of `graphs(...)`: every directed graph with low..high nodes.  It
+    answers `in`; it is never enumerated (a claim binds graphs only outermost,
+    and the solver, not this evaluator, covers the range)."""
+
+    low: int
+    high: int
+
+    def __contains__(self, g) -> bool:
+        return isinstance(g, Graph) and self.low <= len(g.nodes) <= self.high
+
+    def __iter__(self):
+        raise NotEvaluable("a quantifier over all graphs is not evaluated on one graph")
+
+
+def _in_graphs(e: A.Call, env: dict) -> GraphRange:
+    """`graphs(nodes <= 6)`, `graphs(2 <= nodes <= 6)`, `graphs(nodes = 3)`: at least one
+    node unless the bound says otherwise (`0 <= nodes`)."""
+    bound = e.args[0] if len(e.args) == 1 else None
+    if not isinstance(bound, A.Compare):
+        raise NotEvaluable("graphs(...) takes a bound on the number of nodes")
+    low, high = 1, None
+    for op, a, b in zip(bound.ops, bound.operands, bound.operands[1:]):
+        number, name_right = (a, True) if isinstance(b, A.Name) else (b, False)
+        if not isinstance(number, A.Num) or number.value.denominator != 1 or op not in ("<", "<=", "="):
+            raise NotEvaluable("graphs(...) takes a bound on the number of nodes")
+        k = int(number.value)
+        if op == "=":
+            low = high = k
+        elif name_right:  # k < nodes, k <= nodes
+            low = k + 1 if op == "<" else k
+        else:  # nodes < k, nodes <= k
+            high = k - 1 if op == "<" else k
+    if high is None:
+        raise NotEvaluable("graphs(...) needs an upper bound on the number of nodes")
+    return GraphRange(max(low, 0), high)
+
+
+# What each graph word means as a binder's domain: (call, env) -> the values.
+DOMAINS = {"nodes": _in_nodes, "orders": _in_orders, "graphs": _in_graphs}
 
 
 def _quant(kind: str, binders: tuple, body: A.Expr, env: dict) -> bool:
