@@ -117,3 +117,30 @@ def test_a_lemma_with_a_let_gets_one_verdict_from_text_and_from_a_file(tmp_path)
     path.unlink()
     from_file = _lemma_step_of(tasks)
     assert from_file.verdict is Verdict.PROVED and from_file.method == from_text.method
+
+
+CITING_EACH_OTHER = """claim a:
+  forall x in R:
+  calc (x + 1)^2
+     = x^2 + 2*x + 1   by lemma b
+
+claim b:
+  forall y in R:
+  calc (y + 1)^2
+     = y^2 + 2*y + 1   by lemma a
+"""
+
+
+def test_lemmas_citing_each_other_are_elaborated_a_bounded_number_of_times():
+    from prove.elaborate import LEMMA_DEPTH
+    from prove.runner import tasks_for_text
+
+    claim = [t for t in tasks_for_text(CITING_EACH_OTHER, "<text>") if t.name == "a"][0].claim
+    chain = []
+    while claim is not None:
+        (name, cited), = claim.lemmas.items()
+        chain.append(name)
+        claim, reason = cited.claim, cited.reason
+    assert chain == ["b", "a"] * (LEMMA_DEPTH // 2) + ["b"] and "too deeply" in reason  # the last one not elaborated
+    results = {r.name: r.verdict for r in prove.check(CITING_EACH_OTHER)}
+    assert results == {"a": Verdict.PROVED, "b": Verdict.PROVED}
