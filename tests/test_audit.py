@@ -332,3 +332,94 @@ def test_an_audit_that_fails_is_an_internal_error_not_an_audited_verdict(monkeyp
     out = audit(claim_of(body), Outcome(Verdict.PROVED, method="fake"), Limits())
     assert out.verdict is Verdict.UNKNOWN and out.internal
     assert "internal error, please report" in out.reason and "ZeroDivisionError" in out.reason
+
+
+# ------------------------------------------- the vocabulary and the audit's meanings
+
+
+def test_every_name_the_audit_claims_has_a_meaning_of_its_own():
+    from prove import vocabulary as V
+    from prove.audit import translate as T
+
+    assert V.SCALAR_FUNCTIONS | V.PREDICATES_OF_POINT | V.MATRIX_PREDICATES | {"softmax", "hessian"} <= T.CLAIMED
+    assert not T.CLAIMED & V.GRAPH_FUNCTIONS  # graph words are the plain graph evaluator's
+    missing = sorted(name for name in T.CLAIMED if T.meaning(name) is None)
+    assert not missing, f"built-ins the audit claims but gives no meaning: {missing}"
+
+
+MEANINGLESS = [
+    ("translate", "SCALAR", "sigmoid", "diff(sigmoid(x), x) = sigmoid(x) * (1 - sigmoid(x))"),
+    ("translate", "CALLS", "softmax", "forall z in R^3: sum(k, softmax(z)[k]) = 1"),
+    ("translate", "MATRIX_FORMULAS", "symmetric", "forall A in R^(2x2): symmetric(A @ A^T)"),
+    ("evaluate", "POINT_TESTS", "local_min",
+     "forall g in poly(w, degree <= 3), w0 in R: strict_local_min(g, w0) -> local_min(g, w0)"),
+    ("evaluate", "FUNCTION_TESTS", "convex",
+     "forall g in poly(w, degree <= 4), w0 in R: convex(g) and local_min(g, w0) -> global_min(g, w0)"),
+    ("evaluate", "DEFINITENESS", "psd",
+     "forall g in poly(w, degree <= 4), w0 in R: local_min(g, w0) -> psd(hessian(g)(w0))"),
+]
+
+
+@pytest.mark.parametrize("module, table, name, body", MEANINGLESS, ids=[m[2] for m in MEANINGLESS])
+def test_a_builtin_without_an_audit_meaning_is_not_audited_never_agreeing(monkeypatch, module, table, name, body):
+    import importlib
+
+    claim = claim_of(body)
+    assert examine(claim).status == "agrees"  # with its meaning, the claim is evaluated
+    monkeypatch.delitem(getattr(importlib.import_module(f"prove.audit.{module}"), table), name)
+    f = examine(claim)
+    assert f.status == "not_applicable" and name in f.reason and f.points == 0, f
+    out = audit(claim, Outcome(Verdict.PROVED, method="fake"), Limits())
+    assert out.method == f"fake; audit: not applicable ({f.reason})"
+
+
+def test_the_audits_scalar_meanings_break_where_the_vocabulary_says():
+    # The audit keeps points off a breakpoint at 0 of every function the vocabulary marks
+    # as a kink or jump; every other scalar meaning must be smooth.
+    from prove import vocabulary as V
+    from prove.audit import translate as T
+
+    x, eps = sp.Symbol("x", real=True), sp.Rational(1, 10 ** 6)
+    for name, meaning in T.SCALAR.items():
+        f = meaning(x)
+        if name in V.SCALAR_KINKS:  # the value or the slope jumps across 0
+            df = sp.diff(f, x)
+            jumps = [abs(g.subs(x, eps) - g.subs(x, -eps)) for g in (f, df)]
+            assert max(jumps) > sp.Rational(1, 1000), name
+        else:
+            assert not f.has(sp.Abs, sp.sign, sp.Max, sp.Min, sp.Heaviside), name
+
+
+def test_a_polynomial_family_the_planner_cannot_instantiate_is_not_audited():
+    f = examine(claim_of("forall g in quadratic([x, y]), p in R^2: local_min(g, p) -> global_min(g, p)"))
+    assert f.status == "not_applicable" and f.points == 0
+
+
+# ------------------------------------------------------ deadlines and names
+
+
+@pytest.mark.parametrize("body", ["tanh(x) = 2 * sigmoid(2*x) - 1",
+                                  "forall G in graphs(nodes <= 4): acyclic(G) -> edges(G) <= 6"])
+def test_an_audit_past_its_deadline_says_so_and_never_that_points_agree(body):
+    from prove.backends.base import Deadline
+
+    claim = claim_of(body)
+    out = audit(claim, Outcome(Verdict.PROVED, method="fake"), Limits(), deadline=Deadline(0.0))
+    assert out.verdict is Verdict.PROVED and out.method == "fake; audit: not applicable (incomplete (time))"
+
+
+def test_the_audits_class_names_are_its_own():
+    import ast
+    import pathlib
+
+    import prove
+
+    root = pathlib.Path(prove.__file__).parent
+    owners: dict = {}
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ClassDef):
+                owners.setdefault(node.name, set()).add(path.relative_to(root).as_posix())
+    shared = {name: sorted(paths) for name, paths in owners.items()
+              if len(paths) > 1 and any(p.startswith("audit/") for p in paths)}
+    assert not shared, shared

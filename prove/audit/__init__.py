@@ -43,7 +43,9 @@ from prove.backends.base import Deadline
 from prove import sorts as S
 from prove.audit import evaluate as E
 from prove.audit import numeric as N
-from prove.audit.translate import Atom, Conn, Const, Fn, Mat, NotAudited, Translator, Vec, derivative
+from prove.audit.calculus import derivative
+from prove.audit.translate import AuditTranslator
+from prove.audit.values import Atom, Conn, Const, ConcreteFunction, MatrixValue, NotAudited, VectorValue
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,7 @@ def _dim(d, sizes: dict) -> int:
     raise NotAudited(f"the size {d}")
 
 
-def abstract_function(rng: random.Random, name: str, sort: S.Fun, sizes: dict, style: int) -> Fn:
+def abstract_function(rng: random.Random, name: str, sort: S.Fun, sizes: dict, style: int) -> ConcreteFunction:
     k = 1 if S.is_number(sort.source) else _dim(sort.source.dim, sizes) if isinstance(sort.source, S.Vec) else None
     if k is None:
         raise NotAudited(f"{name} takes a matrix")
@@ -127,15 +129,15 @@ def abstract_function(rng: random.Random, name: str, sort: S.Fun, sizes: dict, s
         body, text = _component(rng, xs, names, style)
     elif isinstance(target, S.Vec):
         parts = [_component(rng, xs, names, style) for _ in range(_dim(target.dim, sizes))]
-        body, text = Vec(tuple(p[0] for p in parts)), "[" + ", ".join(p[1] for p in parts) + "]"
+        body, text = VectorValue(tuple(p[0] for p in parts)), "[" + ", ".join(p[1] for p in parts) + "]"
     elif isinstance(target, S.Mat):
         r, c = _dim(target.rows, sizes), _dim(target.cols, sizes)
         parts = [[_component(rng, xs, names, style) for _ in range(c)] for _ in range(r)]
-        body = Mat(tuple(tuple(p[0] for p in row) for row in parts))
+        body = MatrixValue(tuple(tuple(p[0] for p in row) for row in parts))
         text = "[" + ", ".join("[" + ", ".join(p[1] for p in row) + "]" for row in parts) + "]"
     else:
         raise NotAudited(f"{name} has values that are not numbers")
-    return Fn(tuple(xs), body, (), f"{name}({', '.join(names)}) = {text}")
+    return ConcreteFunction(tuple(xs), body, (), f"{name}({', '.join(names)}) = {text}")
 
 
 # Coefficients, constant first: -w^2, w^3, w^4, -w^4, w, w^2, -w^3, 1, w^3 - 3w (a local minimum
@@ -168,7 +170,7 @@ def poly_functions(rng: random.Random, name: str, var: str, degree: int, exact: 
     out = []
     for coeffs in chosen:
         body = sp.Add(*[sp.Integer(c) * u ** k for k, c in enumerate(coeffs)])
-        out.append(Fn((u,), body, (), f"{name}({var}) = {_poly_text(coeffs, var)}"))
+        out.append(ConcreteFunction((u,), body, (), f"{name}({var}) = {_poly_text(coeffs, var)}"))
     return out
 
 
@@ -219,7 +221,7 @@ def _size_choices(var, covered: Optional[tuple]) -> list:
 
 
 @dataclass
-class Instance:
+class SampledInstance:
     env: dict  # name -> value for the translator
     symbols: list  # every scalar unknown, in declaration order
     shown: dict  # name -> callable(point values) -> text, for a witness
@@ -253,7 +255,7 @@ def _index_choices(claim, sizes: dict, rng: random.Random) -> list:
         grown = []
         for c in combos:
             if isinstance(v.domain, A.Range):
-                t = Translator({**sizes, **c})
+                t = AuditTranslator({**sizes, **c})
                 low, high = (t.value(v.domain.low), t.value(v.domain.high))
                 if not (isinstance(low, int) or getattr(low, "is_Integer", False)) or not (
                         isinstance(high, int) or getattr(high, "is_Integer", False)):
@@ -297,7 +299,7 @@ def _show(x) -> str:
     return str(sp.Rational(x))
 
 
-def _instance(claim, sizes: dict, indices: dict, functions: dict, rng) -> Instance:
+def _instance(claim, sizes: dict, indices: dict, functions: dict, rng) -> SampledInstance:
     env: dict = {**sizes, **indices}
     symbols: list = []
     shown: dict = {}
@@ -321,41 +323,41 @@ def _instance(claim, sizes: dict, indices: dict, functions: dict, rng) -> Instan
             shown[name] = (lambda s: lambda vals: _show(vals[s]))(s)
         elif isinstance(sort, S.Vec):
             xs = tuple(sp.Dummy(f"{name}{i + 1}", real=True) for i in range(_dim(sort.dim, sizes)))
-            env[name] = Vec(xs)
+            env[name] = VectorValue(xs)
             symbols.extend(xs)
             shown[name] = (lambda xs: lambda vals: "[" + ", ".join(_show(vals[x]) for x in xs) + "]")(xs)
         elif isinstance(sort, S.Mat):
             r, c = _dim(sort.rows, sizes), _dim(sort.cols, sizes)
             rows = tuple(tuple(sp.Dummy(f"{name}{i + 1}{j + 1}", real=True) for j in range(c)) for i in range(r))
-            env[name] = Mat(rows)
+            env[name] = MatrixValue(rows)
             symbols.extend(x for row in rows for x in row)
             shown[name] = (lambda rows: lambda vals: "[" + ", ".join(
                 "[" + ", ".join(_show(vals[x]) for x in row) + "]" for row in rows) + "]")(rows)
         else:
             raise NotAudited(f"{name} is {sort}")
-    return Instance(env, symbols, shown, sorted(set([sp.Integer(0)] + special)))
+    return SampledInstance(env, symbols, shown, sorted(set([sp.Integer(0)] + special)))
 
 
 # ---------------------------------------------------------- formulas to check
 
 
 @dataclass
-class Goal:
+class InstanceGoal:
     hypotheses: list  # formulas
     body: object  # formula
     equations: list  # (symbol, expr = 0) to solve for, in order
 
 
-def _goal(claim, inst: Instance) -> Goal:
-    t = Translator(inst.env)
+def _goal(claim, inst: SampledInstance) -> InstanceGoal:
+    t = AuditTranslator(inst.env)
     # Unevaluated construction: fast, and `x/x` stays x/x with its condition x != 0.
     with sympy_evaluate(False):
         hyps = [t.formula(h, "a hypothesis") for h in claim.hypotheses]
         body = _calc(t, claim.body) if isinstance(claim.body, A.Calc) else t.formula(claim.body)
-    return Goal(hyps, body, _equations(hyps, inst.symbols))
+    return InstanceGoal(hyps, body, _equations(hyps, inst.symbols))
 
 
-def _calc(t: Translator, calc: A.Calc):
+def _calc(t: AuditTranslator, calc: A.Calc):
     prev_value, prev_conds = _with_conds(t, calc.first)
     first = (prev_value, prev_conds)
     atoms, rels, extra = [], [], []
@@ -378,14 +380,14 @@ def _calc(t: Translator, calc: A.Calc):
     return Conn("and", tuple(atoms))
 
 
-def _with_conds(t: Translator, e) -> tuple:
+def _with_conds(t: AuditTranslator, e) -> tuple:
     saved, t.conds = t.conds, []
     value = t.value(e)
     conds, t.conds = tuple(t.conds), saved
     return value, conds
 
 
-def _relation(t: Translator, op: str, a, b, conds, label: str):
+def _relation(t: AuditTranslator, op: str, a, b, conds, label: str):
     xs, ys = t._sides(a, b)
     return Atom(tuple((op, x, y) for x, y in zip(xs, ys)), tuple(conds), label)
 
@@ -445,7 +447,7 @@ def _equations(hyps: list, symbols: list) -> list:
 # ----------------------------------------------------------------- the search
 
 
-def _solve(goal: Goal, values: dict) -> bool:
+def _solve(goal: InstanceGoal, values: dict) -> bool:
     """Fix each solved unknown so that its equation holds exactly; False if one cannot."""
     for s, coef, rest in goal.equations:
         c, r = coef.xreplace(values), rest.xreplace(values)
@@ -455,7 +457,7 @@ def _solve(goal: Goal, values: dict) -> bool:
     return True
 
 
-def _point(inst: Instance, goal: Goal, rng: random.Random, k: int) -> dict:
+def _point(inst: SampledInstance, goal: InstanceGoal, rng: random.Random, k: int) -> dict:
     solved = {s for s, _, _ in goal.equations}
     values = {}
     for j, s in enumerate(inst.symbols):
@@ -468,7 +470,7 @@ def _point(inst: Instance, goal: Goal, rng: random.Random, k: int) -> dict:
     return values
 
 
-def _evaluate(goal: Goal, values: dict, exact_only: bool = False):
+def _evaluate(goal: InstanceGoal, values: dict, exact_only: bool = False):
     pt = E.Point(values, exact_only)
     for h in goal.hypotheses:
         r = E.holds(h, pt)
@@ -477,7 +479,7 @@ def _evaluate(goal: Goal, values: dict, exact_only: bool = False):
     return E.holds(goal.body, pt), pt
 
 
-def _reason(goal: Goal, pt: E.Point) -> str:
+def _reason(goal: InstanceGoal, pt: E.Point) -> str:
     bad = E.failing_atom(goal.body, pt)
     where = f" ({bad.label})" if getattr(bad, "label", "") and bad.label != "a hypothesis" else ""
     if isinstance(bad, Atom) and len(bad.pairs) == 1:
@@ -570,7 +572,7 @@ def _pairs(f) -> int:
     return 1
 
 
-def _confirm(goal: Goal, values: dict) -> bool:
+def _confirm(goal: InstanceGoal, values: dict) -> bool:
     """The failure again, by exact substitution and strict evalf only."""
     try:
         result, _ = _evaluate(goal, values, exact_only=True)
@@ -579,7 +581,7 @@ def _confirm(goal: Goal, values: dict) -> bool:
     return result is False
 
 
-def _where(inst: Instance, values: dict) -> str:
+def _where(inst: SampledInstance, values: dict) -> str:
     return ", ".join(f"{name} = {show(values)}" if not show(values).startswith(f"{name}(") else show(values)
                      for name, show in inst.shown.items())
 

@@ -14,12 +14,13 @@ factorisation and Sturm counting, and a positive leading coefficient).
 
 from __future__ import annotations
 
+from itertools import combinations
 from typing import Optional
 
 import sympy as sp
 
 from prove.audit import numeric as N
-from prove.audit.translate import Atom, Conn, Const, Mat, Pred
+from prove.audit.values import Atom, Conn, Const, MatrixValue, Pred
 
 UNDEFINED = "undefined"
 UNCERTAIN = "uncertain"
@@ -146,6 +147,8 @@ def _rational(e, values) -> Optional[sp.Rational]:
 
 
 def decide(p: Pred, values: dict) -> Optional[bool]:
+    """The predicate at the point, by its meaning in POINT_TESTS, FUNCTION_TESTS or
+    DEFINITENESS; None when it cannot be decided exactly."""
     if p.fn is None:
         return _matrix_predicate(p.name, p.point, values)
     (u,) = p.fn.params
@@ -155,28 +158,69 @@ def decide(p: Pred, values: dict) -> Optional[bool]:
     except (sp.PolynomialError, sp.CoercionFailed, sp.GeneratorsNeeded):
         return None
     if p.point is None:
-        second = poly.diff(u).diff(u)
-        name = p.name
-        if name in ("concave", "strictly_concave"):
-            second = -second
-        if not nonnegative(second):
-            return False
-        return True if name in ("convex", "concave") else not second.is_zero
+        return FUNCTION_TESTS[p.name](poly)
     x = _rational(p.point, values)
     if x is None:
         return None
-    if p.name in ("global_min", "global_max"):
+    return POINT_TESTS[p.name](poly, x)
+
+
+def _stationary(poly: sp.Poly, x) -> bool:
+    order, _ = _first_nonvanishing(poly, x)
+    return order != 1
+
+
+def _saddle(poly: sp.Poly, x) -> bool:
+    order, _ = _first_nonvanishing(poly, x)
+    return order is not None and order % 2 == 1 and order > 1
+
+
+def _extremum(minimum: bool, strict: bool):
+    """A local extremum by the first non-vanishing derivative at the point."""
+    def test(poly: sp.Poly, x) -> bool:
+        order, value = _first_nonvanishing(poly, x)
+        if order is None:  # a constant: every point is a (non-strict) extremum
+            return not strict
+        return order % 2 == 0 and (value > 0 if minimum else value < 0)
+    return test
+
+
+def _global(minimum: bool):
+    def test(poly: sp.Poly, x) -> bool:
         shifted = poly - poly.eval(x)
-        return nonnegative(shifted if p.name == "global_min" else -shifted)
-    order, value = _first_nonvanishing(poly, x)
-    if p.name == "stationary":
-        return order != 1
-    if p.name == "saddle":
-        return order is not None and order % 2 == 1 and order > 1
-    minimum = p.name in ("local_min", "strict_local_min")
-    if order is None:  # a constant: every point is a (non-strict) extremum
-        return not p.name.startswith("strict")
-    return order % 2 == 0 and (value > 0 if minimum else value < 0)
+        return nonnegative(shifted if minimum else -shifted)
+    return test
+
+
+def _curvature(convex: bool, strict: bool):
+    """Convexity by the sign of the second derivative everywhere; strict when it is not identically 0."""
+    def test(poly: sp.Poly) -> bool:
+        second = poly.diff().diff()
+        if not nonnegative(second if convex else -second):
+            return False
+        return not second.is_zero if strict else True
+    return test
+
+
+# The audit's meanings of the predicates (the names come from prove/vocabulary.py).
+POINT_TESTS = {
+    "stationary": _stationary,
+    "saddle": _saddle,
+    "local_min": _extremum(minimum=True, strict=False),
+    "strict_local_min": _extremum(minimum=True, strict=True),
+    "local_max": _extremum(minimum=False, strict=False),
+    "strict_local_max": _extremum(minimum=False, strict=True),
+    "global_min": _global(minimum=True),
+    "global_max": _global(minimum=False),
+}
+FUNCTION_TESTS = {
+    "convex": _curvature(convex=True, strict=False),
+    "concave": _curvature(convex=False, strict=False),
+    "strictly_convex": _curvature(convex=True, strict=True),
+    "strictly_concave": _curvature(convex=False, strict=True),
+}
+# name -> (sign, strict): sign * M is positive (strict) or non-negative definite.
+DEFINITENESS = {"psd": (1, False), "pd": (1, True), "nsd": (-1, False), "nd": (-1, True)}
 
 
 def _first_nonvanishing(poly: sp.Poly, x) -> tuple:
@@ -205,22 +249,21 @@ def nonnegative(h: sp.Poly) -> bool:
 
 
 def _matrix_predicate(name: str, m, values) -> Optional[bool]:
-    if not isinstance(m, Mat):
+    sign, strict = DEFINITENESS[name]
+    if not isinstance(m, MatrixValue):
         x = _rational(m, values)
         if x is None:
             return None
-        return {"psd": x >= 0, "pd": x > 0, "nsd": x <= 0, "nd": x < 0}[name]
+        return sign * x > 0 if strict else sign * x >= 0
     rows = [[_rational(e, values) for e in row] for row in m.rows]
     if any(v is None for row in rows for v in row):
         return None
     M = sp.Matrix(rows)
     if M != M.T:
         return None
-    if name in ("nsd", "nd"):
-        M = -M
+    M = sign * M
     n = M.rows
-    if name in ("pd", "nd"):
+    if strict:
         return all(M[:k, :k].det() > 0 for k in range(1, n + 1))
-    from itertools import combinations
     return all(M.extract(list(c), list(c)).det() >= 0
                for k in range(1, n + 1) for c in combinations(range(n), k))
