@@ -36,7 +36,7 @@ from prove.backends.analysis.exact import (FUNCTION_PREDICATES, MATRIX_PREDICATE
                                           body_of, as_point, directions, principal_minors, show_expr)
 from prove.backends.base import CannotDecide
 from prove.backends import z3_bridge
-from prove.backends.identity.sympy_translate import Fn, Translator, Untranslatable, is_matrix
+from prove.backends.identity.sympy_translate import Fn, ToSympy, Untranslatable, is_matrix
 
 
 class Unsupported(CannotDecide):
@@ -116,7 +116,7 @@ class Encoder:
     def __init__(self, env: dict, zv: Z3Vars, settle: Optional[dict] = None):
         """settle: symbol -> value, put into every value after translation (after any
         derivative the claim takes), as the anchors of re-centred families are."""
-        self.tr = Translator(env)
+        self.tr = ToSympy(env)
         self.zv = zv
         self.settle = settle or {}
         self.notes: list[str] = []

@@ -28,7 +28,7 @@ import sympy as sp
 from prove import ast as A
 from prove.relations import sign_holds
 from prove.backends.identity.exact import show_expr, show_number
-from prove.backends.identity.sympy_translate import NON_SMOOTH, Fn, Translator, Untranslatable, is_matrix
+from prove.backends.identity.sympy_translate import NON_SMOOTH, Fn, ToSympy, Untranslatable, is_matrix
 
 POINT_PREDICATES = {"stationary", "local_min", "strict_local_min", "local_max", "strict_local_max",
                     "global_min", "global_max", "saddle"}
@@ -358,7 +358,7 @@ class Evaluator:
     def __init__(self, env: dict, points: Optional[dict] = None):
         """env: names -> values (functions, symbols); points: symbol -> exact value, substituted
         after translation so that `diff(g(w), w)` is taken before w gets its value."""
-        self.tr = Translator(env)
+        self.tr = ToSympy(env)
         self.points = points or {}
 
     def value(self, e):

@@ -21,14 +21,15 @@ from typing import Optional
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
-from sympy.printing.str import StrPrinter
 
 from prove import sorts as S
 from prove.backends.identity import instances as I
+from prove.backends.identity import points as P
 from prove.backends import internal
-from prove.backends.identity.exact import rewrites_to_zero
+from prove.backends.identity.exact import rewrites_to_zero, show_expr
 from prove.backends.identity.instances import matrix_part, vector_part
-from prove.backends.identity.sympy_translate import Fn, Translator, _spread, is_matrix
+from prove.backends.identity.sympy_translate import Fn, ToSympy, _spread, is_matrix
+from prove.backends.identity.undefined import outside_domain
 from prove.verdict import Outcome, Verdict
 
 POINTS = [sp.Integer(1), sp.Rational(1, 2), sp.Integer(2), sp.Integer(-1), sp.Integer(0), sp.Rational(-3, 2)]
@@ -137,21 +138,9 @@ def _dim(s, values) -> int:
     return 1
 
 
-class _Show(StrPrinter):
-    """Prints the dummy arguments of a concrete function by their plain names."""
-
-    def _print_Dummy(self, expr):
-        return expr.name
-
-
-def _show(e) -> str:
-    return _Show().doprint(e).replace("**", "^")
-
-
 def _text(name, xs, body) -> str:
-    show = _show
-    args = ", ".join(map(show, xs))
-    value = "[" + ", ".join(show(c) for c in body) + "]" if isinstance(body, list) else show(body)
+    args = ", ".join(map(show_expr, xs))  # a Dummy argument prints as its plain name
+    value = "[" + ", ".join(show_expr(c) for c in body) + "]" if isinstance(body, list) else show_expr(body)
     return f"{name}({args}) = {value}"
 
 
@@ -211,7 +200,7 @@ def _matrix_candidates(name: str, sort: S.Fun, values: dict) -> list:
     for body in bodies:
         entries = [[body(i, j) for j in range(c)] for i in range(r)]
         parts = [(matrix_part(name, i, j), sp.Lambda((t,), entries[i][j])) for i in range(r) for j in range(c)]
-        text = "[" + ", ".join("[" + ", ".join(_show(e) for e in row) + "]" for row in entries) + "]"
+        text = "[" + ", ".join("[" + ", ".join(show_expr(e) for e in row) + "]" for row in entries) + "]"
         out.append((parts, f"{name}(t) = {text}"))
     return out
 
@@ -251,11 +240,11 @@ def refute(claim, inst, goal, cross: bool = False) -> Optional[Outcome]:
             point = {s: v for s in syms}
             if not all(_condition(x, op, y, point, inst) for x, op, y in cs):
                 continue
-            if I.holds_at(I.Goal(a, b, goal.rel, goal.instance), point) is False:
+            if P.holds_at(I.Goal(a, b, goal.rel, goal.instance), point) is False:
                 if not recheck(claim, inst.values, point, table):
                     continue
                 witness = dict(texts)
-                witness.update({k: v for k, v in I.witness(claim, inst, point).items() if k not in funs})
+                witness.update({k: v for k, v in P.witness(claim, inst, point).items() if k not in funs})
                 how = ("sympy: the difference simplified to 0, but not for this function" if cross
                        else "sympy: exact evaluation with concrete functions")
                 return Outcome(Verdict.REFUTED, method=how + ", re-checked", witness=witness)
@@ -264,9 +253,9 @@ def refute(claim, inst, goal, cross: bool = False) -> Optional[Outcome]:
 
 def _condition(a, op, b, point, inst) -> bool:
     if op == "=":
-        va, vb = I.number_at(a, point, 40), I.number_at(b, point, 40)
+        va, vb = P.number_at(a, point, 40), P.number_at(b, point, 40)
         return va is not None and vb is not None and abs(va - vb) <= sp.Float(10) ** -30
-    return I.holds_at(I.Goal(a, b, op, inst.values), point) is True
+    return P.holds_at(I.Goal(a, b, op, inst.values), point) is True
 
 
 def recheck(claim, values: dict, point: dict, table: dict) -> bool:
@@ -275,7 +264,7 @@ def recheck(claim, values: dict, point: dict, table: dict) -> bool:
     inst = I.make_instance(claim, values)
     for name, sort in function_names(claim).items():
         inst.env[name] = concrete_fn(name, sort, table, values)
-    tr = Translator(inst.env)
+    tr = ToSympy(inst.env)
     for hyp in claim.hypotheses:
         I.add_hypothesis(hyp, tr, inst)
     if inst.vacuous:
@@ -289,16 +278,14 @@ def recheck(claim, values: dict, point: dict, table: dict) -> bool:
                           b.doit() if isinstance(b, sp.Basic) else b, concrete, inst):
             return False
     for sym, expr in inst.solved.items():
-        va = I.number_at(sym - expr, concrete, 40)
+        va = P.number_at(sym - expr, concrete, 40)
         if va is None or abs(va) > sp.Float(10) ** -30:
             return False
-    from prove.backends.identity.definedness import outside_domain  # it imports this module
-
     if outside_domain(claim, inst.env, concrete):
         return False
     for g in I.goals_of(claim.body, tr, inst):
         g = I.Goal(_doit(g.lhs), _doit(g.rhs), g.rel, g.instance)
-        if I.holds_at(g, concrete) is False:
+        if P.holds_at(g, concrete) is False:
             return True
     return False
 

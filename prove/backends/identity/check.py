@@ -9,17 +9,23 @@ refuted only at a point where the difference is certified non-zero by
 are seen to differ.  A symbolic dimension `n` is instantiated for the first
 eight sizes its bounds allow and the verdict is `verified` with the sizes
 checked (`proved` when that was its whole, finite range).
+
+No step here sets a deadline or a solver timeout of its own: the claim's
+time limit bounds the whole check from outside (the runner), and a check cut
+short is `unknown`, never a verdict.
 """
 
 from __future__ import annotations
 
+from prove.backends.base import Limits
 from prove.claim import Claim
 from prove.backends.identity import concrete
 from prove.backends.identity import symbolic
 from prove.backends.identity.sympy_translate import Untranslatable
 from prove.verdict import Outcome
 
-def check(claim: Claim, limits=None) -> Outcome:
+
+def check(claim: Claim, limits: Limits = Limits()) -> Outcome:
     try:
         return _check(claim)
     except Untranslatable as exc:

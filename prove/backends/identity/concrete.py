@@ -12,9 +12,10 @@ from prove.claim import Claim
 from prove.backends.identity import abstract
 from prove.backends.identity.exact import rewrites_to_zero
 from prove.backends.identity.instances import (
-    MATRIX_DIMS, MAX_INSTANCES, SEARCH_POINTS, SYMBOLIC_DIMS, Goal, Instance, apply_solved, cross_check,
-    describe_instance, enumerate_sizes, instance_goals, instances, int_value, make_instance, refutation, search,
+    MATRIX_DIMS, MAX_INSTANCES, SYMBOLIC_DIMS, Goal, Instance, apply_solved, enumerate_sizes, instance_goals,
+    instances, int_value, make_instance,
 )
+from prove.backends.identity.points import SEARCH_POINTS, cross_check, describe_instance, refutation, search
 from prove.backends.identity.sympy_translate import Untranslatable
 from prove.verdict import Outcome, Verdict
 

@@ -1,13 +1,19 @@
 """Concrete instances of a claim: index and dimension variables given values,
 the real unknowns as SymPy symbols, hypotheses solved or kept as conditions,
-the goals (one scalar relation per entry), exact points to try, witnesses in
-the claim language and their independent re-check."""
+the goals (one scalar relation per entry).  Exact points, witnesses and their
+re-check are `points`.
+
+Soundness: a size variable takes the first values its bounds allow and
+`Sizes.complete` says whether that was all of them (only then does checking
+every instance prove the claim); a sign becomes a SymPy assumption only when
+the claim states it (strict signs only where a derivative is taken); an
+equality hypothesis is solved only for an unknown with a number coefficient,
+and `inv(M)` is taken only where the claim says det(M) is not 0.
+"""
 
 from __future__ import annotations
 
-import itertools
 import math
-import random
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Optional
@@ -21,17 +27,12 @@ from prove.relations import FLIP, holds
 from prove import sorts as S
 from prove.claim import Claim
 from prove.backends import internal
-from prove.backends.identity.exact import certainly_nonzero, not_real, show_number, value_at
-from prove.backends.identity.sympy_translate import Fn, Translator, Untranslatable, is_matrix
-from prove.verdict import Outcome, Verdict
+from prove.backends.identity.sympy_translate import Fn, ToSympy, Untranslatable, is_matrix
 
 SYMBOLIC_DIMS = range(1, 9)  # n = 1..8 when a dimension is a variable
 MATRIX_DIMS = range(1, 5)  # m, n = 1..4 when a dimension variable sizes a matrix
 MAX_INSTANCES = 5000
-POOL = [sp.Integer(v) for v in (0, 1, -1, 2, -2, 3)] + [sp.Rational(1, 2), sp.Rational(-1, 2),
-                                                         sp.Rational(1, 3), sp.Rational(3, 2)]
-CROSS_CHECKS = 3
-SEARCH_POINTS = 40
+
 
 
 @dataclass(eq=False)
@@ -210,7 +211,7 @@ def int_value(expr: A.Expr, values: dict) -> int:
         return int(expr.value)
     if isinstance(expr, A.Name) and expr.id in values:
         return values[expr.id]
-    tr = Translator(values)
+    tr = ToSympy(values)
     v = tr(expr)
     if isinstance(v, (int, sp.Integer)):
         return int(v)
@@ -331,7 +332,7 @@ def _abstract_function(name: str, sort: S.Fun, values: dict) -> Fn:
     return Fn(() if k == 1 else (k,), apply, name)
 
 
-def add_hypothesis(expr: A.Expr, tr: Translator, inst: Instance) -> None:
+def add_hypothesis(expr: A.Expr, tr: ToSympy, inst: Instance) -> None:
     """An equality is solved for one of its unknowns and substituted; any
     other condition only restricts the points where counterexamples are sought."""
     if isinstance(expr, A.And):
@@ -394,7 +395,7 @@ def apply_solved(e, inst: Instance):
     return e.xreplace(inst.solved) if inst.solved else e
 
 
-def goals_of(body: A.Expr, tr: Translator, inst: Instance) -> list[Goal]:
+def goals_of(body: A.Expr, tr: ToSympy, inst: Instance) -> list[Goal]:
     if isinstance(body, A.And):
         return [g for e in body.operands for g in goals_of(e, tr, inst)]
     if isinstance(body, A.Implies):
@@ -424,7 +425,7 @@ def goals_of(body: A.Expr, tr: Translator, inst: Instance) -> list[Goal]:
     return goals
 
 
-def _require_invertible(tr: Translator, inst: Instance) -> None:
+def _require_invertible(tr: ToSympy, inst: Instance) -> None:
     """inv(M) divides by det(M): the claim must state that it is not 0
     (`invertible(M)`, `det(M) != 0`, or of factors of it), never assumed."""
     facts = [a - b for a, op, b in inst.conditions if op in ("!=", "<", ">")]
@@ -455,187 +456,12 @@ def _nonzero_given(d, facts: list) -> bool:
         return False  # not shown non-zero: the caller says unknown
 
 
-def points(inst: Instance, count: int, seed: int):
-    """Exact rational points, the simplest first."""
-    syms = [s for s in all_symbols(inst) if s not in inst.solved]
-    if not syms:
-        yield {}
-        return
-    for v in (sp.Integer(0), sp.Integer(1)):
-        yield {s: v for s in syms}
-    rng = random.Random(seed)
-    for k in range(count):
-        width = 3 if k < count // 2 else len(POOL)
-        yield {s: POOL[rng.randrange(width)] for s in syms}
-
-
-def complete(point: dict, inst: Instance) -> dict:
-    full = dict(point)
-    for s, expr in inst.solved.items():
-        full[s] = expr.xreplace(point)
-    return full
-
-
-def number_at(e, point: dict, digits: int = 30):
-    """`value_at`, or None when the value is not a number: with an abstract
-    function left in (`h(0) - 1`) nothing is decided at the point."""
-    v = value_at(e, point, digits)
-    return v if v is not None and v.is_Number else None
-
-
-def holds_at(goal: Goal, point: dict) -> Optional[bool]:
-    """True/False when the goal's relation is decided at point, else None."""
-    a, b = number_at(goal.lhs, point), number_at(goal.rhs, point)
-    if a is None or b is None:
-        if goal.rel == "=" and (a is None) != (b is None) and not_real(goal.lhs if a is None else goal.rhs, point):
-            return False  # one side is a real number, the other is not (log(-1))
-        return None
-    diff = a - b
-    tol = sp.Float(10) ** -20
-    if goal.rel == "=":
-        if abs(diff) > tol:
-            return False
-        return None  # equal to 30 digits is not a proof of equality
-    if goal.rel == "!=":
-        return True if abs(diff) > tol else None
-    if abs(diff) <= tol:
-        return None if goal.rel in ("<", ">") else True
-    return bool({"<": diff < 0, "<=": diff < 0, ">": diff > 0, ">=": diff > 0}[goal.rel])
-
-
-def conditions_hold(inst: Instance, point: dict) -> bool:
-    for a, op, b in inst.conditions:
-        g = Goal(a, b, op, inst.values)
-        if op == "=":
-            va, vb = number_at(a, point, 40), number_at(b, point, 40)
-            if va is None or vb is None or abs(va - vb) > sp.Float(10) ** -30:
-                return False
-            continue
-        if holds_at(g, point) is not True:
-            return False
-    return True
-
-
-def search(goal: Goal, inst: Instance, claim: Claim) -> Optional[dict]:
-    for point in points(inst, SEARCH_POINTS, seed=17):
-        full = complete(point, inst)
-        if not conditions_hold(inst, full):
-            continue
-        if holds_at(Goal(goal.lhs.xreplace(inst.solved) if inst.solved else goal.lhs,
-                          goal.rhs.xreplace(inst.solved) if inst.solved else goal.rhs,
-                          goal.rel, goal.instance), point) is False:
-            return full
-    return None
-
-
-def cross_check(goal: Goal, inst: Instance, claim: Claim) -> Optional[dict]:
-    d = apply_solved(goal.lhs - goal.rhs, inst)
-    for point in itertools.islice(points(inst, CROSS_CHECKS + 4, seed=99), 2, 2 + CROSS_CHECKS):
-        full = complete(point, inst)
-        if not conditions_hold(inst, full):
-            continue
-        if certainly_nonzero(d, point):
-            return full
-    return None
-
-
-def refutation(claim: Claim, inst: Instance, goal: Goal, point: dict, method: str) -> Outcome:
-    shown = witness(claim, inst, point)
-    if not _recheck(claim, inst.values, point):
-        return Outcome.unknown("a counterexample was found but did not survive the independent re-check "
-                               f"({describe_instance(inst.values)})", method="sympy")
-    return Outcome(Verdict.REFUTED, method=method + ", re-checked", witness=shown,
-                   reason=_why_it_fails(goal, point))
-
-
-def _why_it_fails(goal: Goal, point: dict) -> Optional[str]:
-    """Say so when a side is not a real number at the witness (log of a
-    negative number): a student would otherwise see two 'equal' formulas."""
-    full = {**point}
-    left, right = value_at(goal.lhs, full), value_at(goal.rhs, full)
-    where = f" ({goal.entry})" if goal.entry else ""
-    if left is None and right is not None:
-        return f"the left side is not a real number at this point{where}"
-    if right is None and left is not None:
-        return f"the right side is not a real number at this point{where}"
-    if left is not None and right is not None and goal.rel == "=":
-        return (f"the left side is {_shown(goal.lhs, left, full)} and the right side "
-                f"{_shown(goal.rhs, right, full)}{where}")
-    return None
-
-
-def _shown(expr, approx, point: dict) -> str:
-    """The exact value when it is rational, else 12 certified digits, said as such."""
-    exact = expr.xreplace(point) if hasattr(expr, "xreplace") else expr
-    if isinstance(exact, int):  # an index or size variable's own value
-        exact = sp.Integer(exact)
-    if isinstance(exact, sp.Rational):
-        return show_number(exact)
-    return f"about {sp.Float(approx, 12)}"
-
-
 def instance_goals(claim: Claim, inst: Instance) -> list[Goal]:
     """The claim's goals in one instance, after its hypotheses are taken in
     (solved or kept as conditions); none when an index hypothesis excludes it."""
-    tr = Translator(inst.env)
+    tr = ToSympy(inst.env)
     for hyp in claim.hypotheses:
         add_hypothesis(hyp, tr, inst)
     if inst.vacuous:
         return []
     return goals_of(claim.body, tr, inst)
-
-
-def _recheck(claim: Claim, values: dict, point: dict) -> bool:
-    """Translate the claim again from its syntax tree, put the witness in, and
-    evaluate each side on its own: some goal must fail there."""
-    inst = make_instance(claim, values)
-    tr = Translator(inst.env)
-    for hyp in claim.hypotheses:
-        add_hypothesis(hyp, tr, inst)
-    if inst.vacuous:
-        return False
-    from prove.backends.identity.definedness import outside_domain  # it imports this module
-
-    goals = goals_of(claim.body, tr, inst)  # an implication's premises join the conditions
-    named = {s.name: v for s, v in point.items()}
-    concrete = {s: named[s.name] for s in all_symbols(inst) if s.name in named}
-    if not conditions_hold(inst, concrete):  # equations, inequalities, det(A) != 0
-        return False
-    for sym, expr in inst.solved.items():
-        # the solved unknowns were given values that satisfy the hypotheses
-        va = number_at(sym - expr, concrete, 40)
-        if va is None or abs(va) > sp.Float(10) ** -30:
-            return False
-    if outside_domain(claim, inst.env, concrete):
-        return False
-    for g in goals:
-        if holds_at(g, concrete) is False:
-            return True
-    return False
-
-
-def witness(claim: Claim, inst: Instance, point: dict) -> dict:
-    out = {}
-    by_name = {s.name: v for s, v in point.items()}
-    for v in claim.variables:
-        if v.name in inst.values:
-            out[v.name] = str(inst.values[v.name])
-            continue
-        value = inst.symbols.get(v.name)
-        if value is None:
-            continue
-        if is_matrix(value):
-            rows = [[show_number(by_name.get(s.name, s)) for s in value.row(i)] for i in range(value.shape[0])]
-            if value.shape[1] == 1:
-                out[v.name] = "[" + ", ".join(r[0] for r in rows) + "]"
-            else:
-                out[v.name] = "[" + ", ".join("[" + ", ".join(r) + "]" for r in rows) + "]"
-        else:
-            out[v.name] = show_number(by_name.get(value.name, value))
-    return out
-
-
-def describe_instance(values: dict) -> str:
-    if not values:
-        return ""
-    return " at " + ", ".join(f"{k} = {v}" for k, v in values.items())

@@ -110,8 +110,8 @@ SCALAR = {
 }
 
 
-class Translator:
-    """Translate expressions under an environment of name -> value."""
+class ToSympy:
+    """The syntax tree to SymPy in concrete sizes, under an environment of name -> value."""
 
     def __init__(self, env: dict, partials: Optional[list] = None):
         self.env = dict(env)
@@ -120,8 +120,8 @@ class Translator:
         self.side = 0
         self.under: tuple = ()
 
-    def child(self, extra: dict) -> "Translator":
-        t = Translator({**self.env, **extra})
+    def child(self, extra: dict) -> "ToSympy":
+        t = ToSympy({**self.env, **extra})
         t.inverted = self.inverted
         t.partials, t.side, t.under = self.partials, self.side, self.under
         return t
@@ -131,7 +131,7 @@ class Translator:
             args = tuple(sp.Integer(a) if isinstance(a, int) else a for a in args)  # an index value
             self.partials.append(Partial(node, kind, args, value, self.side, self.under, self.env))
 
-    def _smooth(self, expr, inner: Optional["Translator"] = None) -> None:
+    def _smooth(self, expr, inner: Optional["ToSympy"] = None) -> None:
         if self.partials is None:
             _check_smooth(expr)
             return
@@ -145,7 +145,7 @@ class Translator:
                             if not (p.kind in ("kink", "norm") and here in p.under
                                     and not any(isinstance(e, sp.Basic) and e.has(p.value) for e in items))]
 
-    def _deriving(self, body, wrt, order: int) -> "Translator":
+    def _deriving(self, body, wrt, order: int) -> "ToSympy":
         t = self.child({})
         t.under = self.under + (Derivative(body, wrt, order, self.env),)
         return t
