@@ -32,6 +32,23 @@ def test_backends_take_the_claim_not_the_elaborator():
     assert found == ELABORATOR_USES
 
 
+FILE_READERS = {"open", "read_text", "read_bytes", "parse_file", "tasks_for_file", "tasks_for_text", "load_use"}
+FRONT_END = ("prove.parser", "prove.runner", "prove.scope", "prove.elaborate", "prove.library")
+
+
+def test_no_backend_reads_a_claim_file():
+    """A backend gets everything from the claim: it neither opens a file nor
+    reaches for the front end that would parse or elaborate one."""
+    for path in sorted(BACKEND_DIR.rglob("*.py")) + sorted((BACKEND_DIR.parent / "audit").rglob("*.py")):
+        tree = ast.parse(path.read_text())
+        called = {n.func.attr if isinstance(n.func, ast.Attribute) else getattr(n.func, "id", None)
+                  for n in ast.walk(tree) if isinstance(n, ast.Call)}
+        assert not called & FILE_READERS, (path, called & FILE_READERS)
+        imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+        imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        assert not {m for m in imported if m and m.startswith(FRONT_END)}, path
+
+
 def test_each_family_is_a_folder_with_its_check_entry():
     assert set(BACKENDS) == {"identity", "analysis", "graph", "calc"}
     for family, module_name in BACKENDS.items():

@@ -34,7 +34,6 @@ from prove.backends.identity.sympy_translate import Untranslatable
 from prove.backends.z3_bridge import NotPolynomial, Z3Vars
 from prove.claim import Claim, Family
 from prove.relations import holds
-from prove.scope import substitute
 from prove.verdict import Outcome, Step, Verdict
 
 NOOP_HINTS = {"sympy", "cases", "algebra", "chain_rule"}
@@ -51,10 +50,10 @@ def check(claim: Claim, limits: Limits = Limits()) -> Outcome:
     rels: list[str] = []
     for item in calc.steps:
         if isinstance(item, A.CalcWhere):
-            abbreviations[item.name] = substitute(item.expr, abbreviations)
+            abbreviations[item.name] = A.substitute(item.expr, abbreviations)
             continue
-        lhs = substitute(previous, abbreviations)
-        rhs = substitute(item.rhs, abbreviations)
+        lhs = A.substitute(previous, abbreviations)
+        rhs = A.substitute(item.rhs, abbreviations)
         body = A.Compare((item.rel,), (lhs, rhs), span=item.span)
         step_claim = replace(claim, family=Family.IDENTITY, body=body)
         try:

@@ -29,7 +29,6 @@ from prove.backends.identity import instances as I
 from prove.claim import Claim
 from prove.errors import ProveError
 from prove.relations import FLIP
-from prove.scope import substitute
 from prove.verdict import Outcome, Verdict
 
 
@@ -325,7 +324,7 @@ def _rewrite(expr, pat, rep, lemma: Claim, step_claim: Claim):
                     binding[n] = (A.Name(image, span=node.span) if isinstance(image, str)
                                   else A.Num(Fraction(image), str(image), span=node.span))
             found.append(match.ints)
-            return substitute(rep, binding)
+            return A.substitute(rep, binding)
         return A.map_children(node, visit)
 
     out = visit(expr)
