@@ -1,0 +1,32 @@
+"""Every built-in name of the vocabulary has a sort rule (prove/signatures.py):
+a call to it is typed by its own rule, never by the fall-through for names the
+type checker does not know."""
+
+import pytest
+
+from prove import ast as A
+from prove import vocabulary as V
+from prove.errors import ElaborationError
+from prove.signatures import builtin_sort
+from prove.typecheck import Scope, TypeChecker
+
+NO_RULE = "cannot be used here"
+
+
+def rule_error(name: str) -> str:
+    span = A.Span.unknown()
+    call = A.Call(A.Name(name, span=span), (), span=span)
+    try:
+        builtin_sort(TypeChecker(), call, name, Scope({}))
+    except ElaborationError as exc:
+        return exc.message
+    return ""
+
+
+@pytest.mark.parametrize("name", sorted(V.BUILTINS))
+def test_every_builtin_has_a_sort_rule(name):
+    assert NO_RULE not in rule_error(name)
+
+
+def test_a_name_without_a_rule_falls_through_to_the_error():
+    assert NO_RULE in rule_error("not_a_builtin")
