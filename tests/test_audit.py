@@ -321,13 +321,12 @@ def test_zero_polynomials_and_constants_are_members_too():
 @pytest.mark.parametrize("body", ["sin(x)^2 + cos(x)^2 = 1",
                                   "forall G in graphs(nodes <= 3): acyclic(G) -> acyclic(G)"])
 def test_an_audit_that_fails_is_an_internal_error_not_an_audited_verdict(monkeypatch, body):
-    import prove.audit as audit_module
-    from prove.audit import graphs
+    from prove.audit import graphs, points
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("a bug")
 
-    monkeypatch.setattr(audit_module, "_examine", broken)
+    monkeypatch.setattr(points, "search", broken)
     monkeypatch.setattr(graphs, "examine", broken)
     out = audit(claim_of(body), Outcome(Verdict.PROVED, method="fake"), Limits())
     assert out.verdict is Verdict.UNKNOWN and out.internal

@@ -16,8 +16,9 @@ import random
 from typing import Optional
 
 from prove import ast as A
-from prove.backends.base import Deadline
 from prove import sorts as S
+from prove.audit.finding import Finding
+from prove.backends.base import Deadline
 from prove.backends.graph import evaluate as GE
 
 SAMPLES = 60
@@ -117,8 +118,6 @@ def _cost(claim, others, n: int) -> int:
 
 
 def examine(claim, rng: random.Random, deadline: Optional[Deadline], samples: int = SAMPLES):
-    from prove.audit import Finding
-
     graphs, others = [], []
     try:
         for var in claim.variables:
