@@ -26,8 +26,10 @@ import z3
 from prove import ast as A
 from prove.relations import holds
 from prove import sorts as S
+from prove import vocabulary as V
 from prove.backends import internal
-from prove.backends.analysis.encode import Unsupported, z_and, z_or
+from prove.backends.analysis.encode import AnalysisUnsupported, z_and, z_or
+from prove.backends.base import Deadline
 from prove.verdict import Outcome, Verdict
 
 
@@ -72,7 +74,10 @@ class _Problem:
         return z3.Bool(internal.name("lit", self.count))
 
 
-class _Encoder:
+class AbstractEncoder:
+    """Formulas about uninterpreted functions R -> R to Z3, each definition the negated claim
+    asserts replaced by its instances at the collected terms (see the module docstring)."""
+
     def __init__(self, funcs: dict, points: dict):
         self.funcs = funcs  # name -> z3 Function
         self.env = dict(points)
@@ -85,7 +90,7 @@ class _Encoder:
         if isinstance(e, A.Name):
             if e.id in env:
                 return env[e.id]
-            raise Unsupported(f"{e.id} has no value here")
+            raise AnalysisUnsupported(f"{e.id} has no value here")
         if isinstance(e, A.Neg):
             return -self.term(e.operand, env)
         if isinstance(e, A.BinOp) and e.op in "+-*/":
@@ -99,17 +104,17 @@ class _Encoder:
             return out
         if isinstance(e, A.Call) and isinstance(e.func, A.Name) and e.func.id in self.funcs and len(e.args) == 1:
             return self.funcs[e.func.id](self.term(e.args[0], env))
-        if isinstance(e, A.Call) and isinstance(e.func, A.Name) and e.func.id in ("grad", "diff", "hessian"):
-            raise Unsupported("derivatives of an abstract function are not encoded (they need limits); "
-                              "state the claim for a polynomial family, e.g. `g in poly(w, degree <= 4)`")
-        raise Unsupported(f"{type(e).__name__} is not taken in claims about abstract functions")
+        if isinstance(e, A.Call) and isinstance(e.func, A.Name) and e.func.id in V.CALCULUS_FUNCTIONS:
+            raise AnalysisUnsupported("derivatives of an abstract function are not encoded (they need limits); "
+                                      "state the claim for a polynomial family, e.g. `g in poly(w, degree <= 4)`")
+        raise AnalysisUnsupported(f"{type(e).__name__} is not taken in claims about abstract functions")
 
     def function(self, e) -> Callable:
         if isinstance(e, A.Name) and e.id in self.funcs:
             return self.funcs[e.id]
         if isinstance(e, A.Lambda) and len(e.params) == 1:
             return lambda t: self.term(e.body, {**self.env, e.params[0]: t})
-        raise Unsupported("abstract-function claims take functions of one variable")
+        raise AnalysisUnsupported("abstract-function claims take functions of one variable")
 
     def formula(self, e, positive: bool):
         if isinstance(e, (A.And, A.Or)):
@@ -131,7 +136,7 @@ class _Encoder:
             return f if positive else z3.Not(f)
         if isinstance(e, A.Call) and isinstance(e.func, A.Name):
             return self.predicate(e.func.id, e.args, positive)
-        raise Unsupported(f"{type(e).__name__} is not taken in claims about abstract functions")
+        raise AnalysisUnsupported(f"{type(e).__name__} is not taken in claims about abstract functions")
 
     def predicate(self, name, args, positive):
         pb = self.pb
@@ -179,8 +184,8 @@ class _Encoder:
                 pb.side.append(z3.Implies(flag, z3.And(_abs(y - p) < 1, better(y))))
                 pb.terms.append(y)
             return flag
-        raise Unsupported(f"{name} of an abstract function is not encoded here "
-                          "(stationary points and derivatives need limits)")
+        raise AnalysisUnsupported(f"{name} of an abstract function is not encoded here "
+                                  "(stationary points and derivatives need limits)")
 
     def instances(self) -> list:
         pb = self.pb
@@ -208,30 +213,34 @@ class _Encoder:
         return out
 
 
-def check_abstract(claim, formula, abstract, points, budget: float) -> Outcome:
+# Words whose meaning needs a derivative of the function, which is not encoded here.
+NEED_DERIVATIVES = V.CALCULUS_FUNCTIONS | {"stationary", "saddle"}
+
+
+def check_abstract(claim, formula, abstract, points, deadline: Deadline) -> Outcome:
+    """A proof from instances of the definitions, by `deadline`; otherwise unknown."""
     try:
         for node in A.walk(formula):
-            if isinstance(node, A.Call) and isinstance(node.func, A.Name) and node.func.id in (
-                    "grad", "diff", "hessian", "stationary", "saddle"):
-                raise Unsupported(f"{node.func.id} of an abstract function is not encoded (derivatives need limits); "
-                                  "no polynomial of degree <= 3 is a counterexample either; state the claim for a "
-                                  "polynomial family, e.g. `g in poly(w, degree <= 4)`")
+            if isinstance(node, A.Call) and isinstance(node.func, A.Name) and node.func.id in NEED_DERIVATIVES:
+                raise AnalysisUnsupported(f"{node.func.id} of an abstract function is not encoded (derivatives need "
+                                          "limits); no polynomial of degree <= 3 is a counterexample either; state the "
+                                          "claim for a polynomial family, e.g. `g in poly(w, degree <= 4)`")
         for v in abstract:
             if not (isinstance(v.sort.source, S.Real) and isinstance(v.sort.target, S.Real)):
-                raise Unsupported(f"{v.name} is {v.sort}; abstract functions are taken from R to R here")
+                raise AnalysisUnsupported(f"{v.name} is {v.sort}; abstract functions are taken from R to R here")
         pts = {}
         for v in points:
             if not isinstance(v.sort, S.Real):
-                raise Unsupported(f"{v.name} is {v.sort}; with abstract functions, points are reals here")
+                raise AnalysisUnsupported(f"{v.name} is {v.sort}; with abstract functions, points are reals here")
             pts[v.name] = z3.Real(internal.name(v.name))
         funcs = {v.name: z3.Function(internal.name(v.name), z3.RealSort(), z3.RealSort()) for v in abstract}
-        enc = _Encoder(funcs, pts)
+        enc = AbstractEncoder(funcs, pts)
         negated = enc.formula(formula, positive=False)
         s = z3.Solver()
-        s.set("timeout", max(1, int(budget * 1000 / 2)))
+        s.set("timeout", deadline.z3_ms())
         s.add(negated, *enc.instances())
         res = s.check()
-    except Unsupported as exc:
+    except AnalysisUnsupported as exc:
         return Outcome.unknown(f"{exc}", method="z3, abstract functions")
     names = ", ".join(v.name for v in abstract)
     if res == z3.unsat:

@@ -18,7 +18,7 @@ and abstract ones (`g: R -> R`).
 
 A family is written around its point so that its unknowns are the Taylor
 coefficients there; the centre is a constant of its own that becomes the
-point only after every derivative in the claim is taken (Family), so
+point only after every derivative in the claim is taken (PolyFamily), so
 `diff(g(w0), w0)` differentiates one fixed polynomial.  Every symbol and Z3
 constant made here is a Dummy or carries a name no claim can spell, so a
 user's `g_c1` or `p_1` is never a coefficient or a coordinate.
@@ -34,11 +34,11 @@ import sympy as sp
 import z3
 
 from prove import ast as A
-from prove.backends.base import clock
 from prove import sorts as S
-from prove.claim import Claim
+from prove.backends.analysis.encode import AnalysisUnsupported, PolynomialEncoder, Z3Vars
 from prove.backends.analysis.exact import Evaluator, show_number
-from prove.backends.analysis.encode import Encoder, Unsupported, Z3Vars
+from prove.backends.base import Deadline
+from prove.claim import Claim
 from prove.backends.identity.sympy_translate import Fn
 from prove.verdict import Outcome, Verdict
 
@@ -50,7 +50,7 @@ MAX_SEARCH_TERMS = 4
 
 
 @dataclass(frozen=True)
-class Family:
+class PolyFamily:
     """A polynomial with unknown coefficients: sum_i c_i * monomial_i.
 
     Re-centred at a point p it is sum_i c_i * (x - a)^monomial_i, where the anchor
@@ -70,7 +70,7 @@ class Family:
     center: Optional[tuple] = None  # what the anchor stands for: the point's symbols
 
     @staticmethod
-    def make(name: str, var_names: tuple, degree: int, exact_degree: bool = False) -> "Family":
+    def make(name: str, var_names: tuple, degree: int, exact_degree: bool = False) -> "PolyFamily":
         n = len(var_names)
         monos = []
         for d in range(degree + 1):
@@ -80,9 +80,9 @@ class Family:
                     e[i] += 1
                 monos.append(tuple(e))
         coeffs = tuple(sp.Dummy(f"{name}_c{''.join(map(str, m))}", real=True) for m in monos)
-        return Family(name, var_names, degree, exact_degree, tuple(monos), coeffs)
+        return PolyFamily(name, var_names, degree, exact_degree, tuple(monos), coeffs)
 
-    def centred(self, center) -> "Family":
+    def centred(self, center) -> "PolyFamily":
         anchor = tuple(sp.Dummy(f"{self.name}_a{i + 1}", real=True) for i in range(len(center)))
         return replace(self, anchor=anchor, center=tuple(center))
 
@@ -140,18 +140,18 @@ class Family:
         return f"{self.name}({args}) = {out or '0'}"
 
 
-def _family_of(var) -> Family:
+def _family_of(var) -> PolyFamily:
     dom = var.domain
     call = dom.expr if isinstance(dom, A.SetDomain) else None
     if not (isinstance(call, A.Call) and isinstance(call.func, A.Name)):
-        raise Unsupported(f"cannot read the family of {var.name}")
+        raise AnalysisUnsupported(f"cannot read the family of {var.name}")
     first = call.args[0]
     items = first.items if isinstance(first, A.ListLit) else (first,)
     names = tuple(i.id for i in items)
     if call.func.id == "quadratic":
-        return Family.make(var.name, names, 2)
+        return PolyFamily.make(var.name, names, 2)
     cmp = call.args[1]
-    return Family.make(var.name, names, int(cmp.operands[1].value), exact_degree=cmp.ops == ("=",))
+    return PolyFamily.make(var.name, names, int(cmp.operands[1].value), exact_degree=cmp.ops == ("=",))
 
 
 def _abstract_names(var, taken: set) -> tuple:
@@ -169,7 +169,7 @@ def _abstract_names(var, taken: set) -> tuple:
 def check(claim: Claim, limits) -> Outcome:
     try:
         return _check(claim, limits)
-    except Unsupported as exc:
+    except AnalysisUnsupported as exc:
         return Outcome.unknown(f"{exc}", method="analysis")
 
 
@@ -186,20 +186,22 @@ def _check(claim: Claim, limits) -> Outcome:
         elif isinstance(v.sort, S.Real) or (isinstance(v.sort, S.Vec) and isinstance(v.sort.dim, int)):
             points.append(v)
         else:
-            raise Unsupported(f"{v.name} is {v.sort}; this backend takes functions, reals and vectors of fixed size")
-    budget = min(limits.timeout, 8.0)
+            raise AnalysisUnsupported(f"{v.name} is {v.sort}; this backend takes functions, reals and vectors "
+                                      "of fixed size")
+    # the rest of the claim's time is the audit's and the report's
+    deadline = limits.deadline(0.8)
 
     if abstract:
         from prove.backends.analysis.abstract import check_abstract
-        proof = check_abstract(claim, formula, abstract, points, budget)
+        proof = check_abstract(claim, formula, abstract, points, deadline.share(0.5))
         if proof.verdict is Verdict.PROVED:
             return proof
         taken = {v.name for v in claim.variables}
         for node in A.walk(formula):
             if isinstance(node, A.Lambda):
                 taken |= set(node.params)
-        stand_ins = [Family.make(v.name, _abstract_names(v, taken), 3) for v in abstract]
-        refutation = _refute(families + stand_ins, points, formula, budget, note_abstract=True)
+        stand_ins = [PolyFamily.make(v.name, _abstract_names(v, taken), 3) for v in abstract]
+        refutation = _refute(families + stand_ins, points, formula, deadline, note_abstract=True)
         if refutation is not None and refutation.verdict is Verdict.REFUTED:
             return refutation
         return proof
@@ -212,13 +214,13 @@ def _check(claim: Claim, limits) -> Outcome:
             return Outcome(Verdict.REFUTED, method="sympy, exact", witness=truth.where or None, reason=truth.why)
         # fall through: Z3 may still decide a polynomial claim
 
-    return _decide(families, points, formula, budget, closed_reason=None)
+    return _decide(families, points, formula, deadline, closed_reason=None)
 
 
 def _centre(families, points, env) -> list:
     """Each one-family polynomial written around the first point of its space (a change of
     variables: its coefficients are then the Taylor coefficients there, which the
-    derivative tests read directly; see Family)."""
+    derivative tests read directly; see PolyFamily)."""
     out = []
     for f in families:
         for v in points:
@@ -252,9 +254,9 @@ def _scope_words(families, points) -> str:
     return " and ".join(parts) if parts else "the given functions"
 
 
-def _solver(timeout: float) -> z3.Solver:
+def _solver(deadline: Deadline) -> z3.Solver:
     s = z3.Solver()
-    s.set("timeout", max(1, int(timeout * 1000)))
+    s.set("timeout", deadline.z3_ms())
     return s
 
 
@@ -275,13 +277,13 @@ def _encoding(families, points):
         env[f.name] = f.fn()
         settle.update(f.settle())
     zv = Z3Vars()
-    return families, env, zv, Encoder(env, zv, settle)
+    return families, env, zv, PolynomialEncoder(env, zv, settle)
 
 
-def _decide(families, points, formula, budget: float, closed_reason) -> Outcome:
+def _decide(families, points, formula, deadline: Deadline, closed_reason) -> Outcome:
     families, env, zv, enc = _encoding(families, points)
     over = enc.formula(formula, positive=False, mode="over")
-    s = _solver(budget / 2)
+    s = _solver(deadline.share(0.5))  # the proof attempt; the rest is the refutation's
     s.add(over, *_degree_constraints(families, zv))
     res = s.check()
     scope = _scope_words(families, points)
@@ -290,7 +292,7 @@ def _decide(families, points, formula, budget: float, closed_reason) -> Outcome:
         if enc.notes:
             how = "sound over-approximations where no exact form is used (" + "; ".join(enc.notes) + ")"
         return Outcome(Verdict.PROVED, method=f"z3: the negation is unsat for {scope}; encoding: {how}")
-    refutation = _refute(families, points, formula, budget / 2, shared=(families, env, zv, enc))
+    refutation = _refute(families, points, formula, deadline, shared=(families, env, zv, enc))
     if refutation is not None:
         return refutation
     if res == z3.unknown:
@@ -305,16 +307,16 @@ def _decide(families, points, formula, budget: float, closed_reason) -> Outcome:
 # --------------------------------------------------------------- refutation
 
 
-def _refute(families, points, formula, budget: float, note_abstract: bool = False,
+def _refute(families, points, formula, deadline: Deadline, note_abstract: bool = False,
             shared=None) -> Optional[Outcome]:
     families, env, zv, enc = shared if shared is not None else _encoding(families, points)
     try:
         under = enc.formula(formula, positive=False, mode="under")
-    except Unsupported:
+    except AnalysisUnsupported:
         if note_abstract:
             return None
         raise
-    s = _solver(budget / 2)
+    s = _solver(deadline.share(0.5))  # whether the under-approximation has a model at all; then the search
     s.add(under, *_degree_constraints(families, zv))
     if s.check() != z3.sat:
         return None
@@ -328,9 +330,8 @@ def _refute(families, points, formula, budget: float, note_abstract: bool = Fals
     # then the lowest degree that still works
     stages = [(k, vals, pv) for k in range(0, min(MAX_SEARCH_TERMS, len(coeffs)) + 1)
               for vals in ((1,), (1, -1), (1, -1, 2, -2)) for pv in ((0,), (0, 1, -1))]
-    deadline = clock() + budget
     for k, vals, pv in stages:
-        if clock() > deadline:
+        if deadline.passed():
             break
         s.push()
         for c in coeffs:

@@ -32,15 +32,14 @@ import z3
 
 from prove import ast as A
 from prove.relations import holds
-from prove.backends.analysis.exact import (FUNCTION_PREDICATES, MATRIX_PREDICATES, POINT_PREDICATES,
-                                          body_of, as_point, directions, principal_minors, show_expr)
+from prove.backends.analysis.exact import as_point, body_of, directions, principal_minors, show_expr
 from prove.backends.base import CannotDecide
 from prove.backends import z3_bridge
 from prove.backends.identity.sympy_translate import Fn, ToSympy, Untranslatable, is_matrix
 
 
-class Unsupported(CannotDecide):
-    """The formula leaves the fragment this encoder takes; the message says where."""
+class AnalysisUnsupported(CannotDecide):
+    """The formula leaves the fragment the analysis encoders take; the message says where."""
 
 
 # ------------------------------------------------------------ SymPy -> Z3
@@ -52,8 +51,8 @@ class Z3Vars(z3_bridge.Z3Vars):
         try:
             return super().__call__(e, expand)
         except z3_bridge.NotPolynomial:
-            raise Unsupported(f"{show_expr(e)} is not a polynomial; only polynomial functions are decided "
-                              "with unknowns") from None
+            raise AnalysisUnsupported(f"{show_expr(e)} is not a polynomial; only polynomial functions are decided "
+                                      "with unknowns") from None
 
 
 def settled(v, subs: dict):
@@ -112,7 +111,9 @@ def lit_and(lits) -> Lit:
 # ------------------------------------------------------------ the encoder
 
 
-class Encoder:
+class PolynomialEncoder:
+    """Analysis formulas over polynomials with unknown coefficients to Z3 (see the module docstring)."""
+
     def __init__(self, env: dict, zv: Z3Vars, settle: Optional[dict] = None):
         """settle: symbol -> value, put into every value after translation (after any
         derivative the claim takes), as the anchors of re-centred families are."""
@@ -141,7 +142,7 @@ class Encoder:
             b, nb = self.formula(e.right, True, mode), self.formula(e.right, False, mode)
             return z_or([z_and([a, b]), z_and([na, nb])]) if positive else z_or([z_and([a, nb]), z_and([na, b])])
         if isinstance(e, A.Quant):
-            raise Unsupported("quantifiers inside the claim (after its leading `forall`s) are not taken here")
+            raise AnalysisUnsupported("quantifiers inside the claim (after its leading `forall`s) are not taken here")
         lit = self._atoms.get(id(e))
         if lit is None:
             lit = self._atoms[id(e)] = self.atom(e)
@@ -154,27 +155,21 @@ class Encoder:
     def atom(self, e) -> Lit:
         if isinstance(e, A.Compare):
             return lit_and(self.compare(op, a, b) for op, a, b in zip(e.ops, e.operands, e.operands[1:]))
-        if isinstance(e, A.Call) and isinstance(e.func, A.Name):
-            name = e.func.id
-            if name in POINT_PREDICATES:
-                return self.point_predicate(name, e.args[0], e.args[1])
-            if name in FUNCTION_PREDICATES:
-                return self.function_predicate(name, e.args[0])
-            if name in MATRIX_PREDICATES:
-                return self.matrix_predicate(name, self.value(e.args[0]))
-        raise Unsupported(f"{type(e).__name__} is not an analysis formula this encoder takes")
+        if isinstance(e, A.Call) and isinstance(e.func, A.Name) and e.func.id in self.PREDICATES:
+            return self.PREDICATES[e.func.id](self, e.func.id, e.args)
+        raise AnalysisUnsupported(f"{type(e).__name__} is not an analysis formula this encoder takes")
 
     def value(self, e):
         try:
             return settled(self.tr(e), self.settle)
         except Untranslatable as exc:
-            raise Unsupported(str(exc))
+            raise AnalysisUnsupported(str(exc))
 
     def compare(self, op, a_node, b_node) -> Lit:
         a, b = self.value(a_node), self.value(b_node)
         if is_matrix(a) or is_matrix(b):
             if op not in ("=", "!="):
-                raise Unsupported("vectors are compared with = and != only")
+                raise AnalysisUnsupported("vectors are compared with = and != only")
             if is_matrix(a) and is_matrix(b):
                 diffs = list(a - b)
             elif is_matrix(a):
@@ -192,9 +187,9 @@ class Encoder:
         try:
             syms, body = body_of(f)
         except Untranslatable as exc:
-            raise Unsupported(str(exc))
+            raise AnalysisUnsupported(str(exc))
         if not sp.expand(body).is_polynomial():
-            raise Unsupported("only polynomial functions are decided when something in the claim is unknown")
+            raise AnalysisUnsupported("only polynomial functions are decided when something in the claim is unknown")
         return syms, sp.expand(body)
 
     def taylor(self, body, syms, point, direction=None) -> list:
@@ -344,5 +339,25 @@ class Encoder:
         if name in ("nsd", "nd"):
             m = -m
         if sp.expand(m - m.T) != sp.zeros(*m.shape):
-            raise Unsupported(f"{name} is decided for symmetric matrices")
+            raise AnalysisUnsupported(f"{name} is decided for symmetric matrices")
         return Lit.exact(self.definite(m, strict=name in ("pd", "nd")))
+
+    def _matrix_predicate(self, name, args) -> Lit:
+        return self.matrix_predicate(name, self.value(args[0]))
+
+    def _point_predicate(self, name, args) -> Lit:
+        return self.point_predicate(name, args[0], args[1])
+
+    def _function_predicate(self, name, args) -> Lit:
+        return self.function_predicate(name, args[0])
+
+    # What each analysis predicate of prove/vocabulary.py means here: (self, name, args) -> Lit.
+    PREDICATES = {
+        "stationary": _point_predicate, "saddle": _point_predicate,
+        "local_min": _point_predicate, "strict_local_min": _point_predicate,
+        "local_max": _point_predicate, "strict_local_max": _point_predicate,
+        "global_min": _point_predicate, "global_max": _point_predicate,
+        "convex": _function_predicate, "concave": _function_predicate,
+        "strictly_convex": _function_predicate, "strictly_concave": _function_predicate,
+        "psd": _matrix_predicate, "pd": _matrix_predicate, "nsd": _matrix_predicate, "nd": _matrix_predicate,
+    }

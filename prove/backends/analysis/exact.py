@@ -14,6 +14,9 @@ Characterisations used (textbook definitions, see docs/language.md, "Stationary 
   semidefinite, rules out a local minimum; a positive definite Hessian at a
   stationary point proves a strict one; in between, a line through p along
   which the restriction is no local minimum rules it out.
+
+Each analysis predicate of prove/vocabulary.py has its meaning in the table
+`Evaluator.PREDICATES` (the Z3 side's is `PolynomialEncoder.PREDICATES`).
 """
 
 from __future__ import annotations
@@ -30,10 +33,6 @@ from prove.relations import sign_holds
 from prove.backends.identity.exact import show_expr, show_number
 from prove.backends.identity.sympy_translate import NON_SMOOTH, Fn, ToSympy, Untranslatable, is_matrix
 
-POINT_PREDICATES = {"stationary", "local_min", "strict_local_min", "local_max", "strict_local_max",
-                    "global_min", "global_max", "saddle"}
-FUNCTION_PREDICATES = {"convex", "concave", "strictly_convex", "strictly_concave"}
-MATRIX_PREDICATES = {"psd", "pd", "nsd", "nd"}
 MAX_DERIVATIVE_ORDER = 12  # for analytic functions that are not polynomials
 
 
@@ -433,31 +432,47 @@ class Evaluator:
     def e_Call(self, e):
         if not isinstance(e.func, A.Name):
             return Truth(None, "not a predicate")
-        name = e.func.id
+        meaning = self.PREDICATES.get(e.func.id)
+        if meaning is None:
+            return Truth(None, f"{e.func.id} is not a predicate the analysis backend decides")
         label = self._label(e.args[0]) if e.args else "g"
-        if name in POINT_PREDICATES:
-            f = self.value(e.args[0])
-            p = self.value(e.args[1])
-            if name == "stationary":
-                return self._stationary(f, p, label)
-            if name == "saddle":
-                st = self._stationary(f, p, label)
-                if st.value is not True:
-                    return st
-                lo, hi = extremum(f, p, "min", label), extremum(f, p, "max", label)
-                if lo.value or hi.value:
-                    return Truth(False, "it is a local " + ("minimum: " + lo.why if lo.value else "maximum: " + hi.why))
-                if lo.value is False and hi.value is False:
-                    return Truth(True, f"stationary, not a local minimum ({lo.why}), not a local maximum ({hi.why})")
-                return Truth(None, lo.why if lo.value is None else hi.why)
-            if name.startswith("global"):
-                return global_extremum(f, p, name.split("_")[1], label)
-            return extremum(f, p, name.replace("local_", ""), label)
-        if name in FUNCTION_PREDICATES:
-            return convexity(self.value(e.args[0]), name, label)
-        if name in MATRIX_PREDICATES:
-            return matrix_definiteness(self.value(e.args[0]), name)
-        return Truth(None, f"{name} is not a predicate the analysis backend decides")
+        return meaning(self, e.func.id, e.args, label)
+
+    # The predicates, one method per kind: (self, name, args, label) -> Truth.
+    def _stationary_at(self, name, args, label):
+        return self._stationary(self.value(args[0]), self.value(args[1]), label)
+
+    def _saddle(self, name, args, label):
+        f, p = self.value(args[0]), self.value(args[1])
+        st = self._stationary(f, p, label)
+        if st.value is not True:
+            return st
+        lo, hi = extremum(f, p, "min", label), extremum(f, p, "max", label)
+        if lo.value or hi.value:
+            return Truth(False, "it is a local " + ("minimum: " + lo.why if lo.value else "maximum: " + hi.why))
+        if lo.value is False and hi.value is False:
+            return Truth(True, f"stationary, not a local minimum ({lo.why}), not a local maximum ({hi.why})")
+        return Truth(None, lo.why if lo.value is None else hi.why)
+
+    def _local(self, name, args, label):
+        return extremum(self.value(args[0]), self.value(args[1]), name.replace("local_", ""), label)
+
+    def _global(self, name, args, label):
+        return global_extremum(self.value(args[0]), self.value(args[1]), name.split("_")[1], label)
+
+    def _convexity(self, name, args, label):
+        return convexity(self.value(args[0]), name, label)
+
+    def _definiteness(self, name, args, label):
+        return matrix_definiteness(self.value(args[0]), name)
+
+    PREDICATES = {
+        "stationary": _stationary_at, "saddle": _saddle,
+        "local_min": _local, "strict_local_min": _local, "local_max": _local, "strict_local_max": _local,
+        "global_min": _global, "global_max": _global,
+        "convex": _convexity, "concave": _convexity, "strictly_convex": _convexity, "strictly_concave": _convexity,
+        "psd": _definiteness, "pd": _definiteness, "nsd": _definiteness, "nd": _definiteness,
+    }
 
     def _label(self, arg) -> str:
         if isinstance(arg, A.Name):

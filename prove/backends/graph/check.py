@@ -122,10 +122,10 @@ def plan_claim(claim: Claim) -> Plan:
             others.append((var.name, A.Binder(var.name, kind, var.domain, span=var.span)))
         elif var.free:
             raise GraphUnsupported(f"{var.name} is not bound; graph claims bind every variable "
-                              f"(forall {var.name} in nodes(G), ...)")
+                                   f"(forall {var.name} in nodes(G), ...)")
         else:
             raise GraphUnsupported(f"{var.name} is {var.sort}; the graph backend takes graphs, nodes, node sets, "
-                              "orders and integer ranges")
+                                   "orders and integer ranges")
     uses_literal = any(isinstance(n, A.Call) and isinstance(n.func, A.Name) and n.func.id == "graph"
                        for e in (claim.body, *claim.hypotheses) for n in A.walk(e))
     goals = tuple(split_goals(claim.body))

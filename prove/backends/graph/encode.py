@@ -328,9 +328,9 @@ class GraphEncoder(GraphStructure):
         self.copies += k
         if self.copies > EXPANSION_LIMIT:
             raise GraphUnsupported(f"trying every value of {name} and the variables around it would build more than "
-                              f"{EXPANSION_LIMIT} copies of the formula (orders and subsets are enumerated "
-                              "where the claim needs all of them, unless the formula is `topological(p, G)` "
-                              "alone); lower the bound")
+                                   f"{EXPANSION_LIMIT} copies of the formula (orders and subsets are enumerated "
+                                   "where the claim needs all of them, unless the formula is `topological(p, G)` "
+                                   "alone); lower the bound")
 
     def values(self, kind: str, dom, name: str):
         if kind in ("node",):
@@ -341,15 +341,15 @@ class GraphEncoder(GraphStructure):
             self._reserve(2 ** len(dom), name)
             if 2 ** len(dom) > EXPANSION_LIMIT:
                 raise GraphUnsupported(f"{name} ranges over all {2 ** len(dom)} subsets of {len(dom)} nodes "
-                                  "where it cannot be Skolemised; lower the bound")
+                                       "where it cannot be Skolemised; lower the bound")
             return [SSet(tuple(dom), {u: const(u in c) for u in dom})
                     for k in range(len(dom) + 1) for c in itertools.combinations(dom, k)]
         nodes = dom.nodes
         self._reserve(factorial(len(nodes)), name)
         if factorial(len(nodes)) > EXPANSION_LIMIT:
             raise GraphUnsupported(f"{name} ranges over all {factorial(len(nodes))} orders of {len(nodes)} nodes "
-                              "where it cannot be Skolemised and is not `topological(...)` alone; "
-                              "lower the bound")
+                                   "where it cannot be Skolemised and is not `topological(...)` alone; "
+                                   "lower the bound")
         return [SOrder(nodes, {u: i + 1 for i, u in enumerate(seq)}) for seq in itertools.permutations(nodes)]
 
     def quant(self, kind: str, binders: tuple, body: A.Expr, env: dict, pol: int):
