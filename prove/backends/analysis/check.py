@@ -35,7 +35,7 @@ import z3
 
 from prove import ast as A
 from prove import sorts as S
-from prove.backends.analysis.encode import AnalysisUnsupported, PolynomialEncoder, Z3Vars
+from prove.backends.analysis.encode import AnalysisUnsupported, PolynomialEncoder, PolynomialZ3Vars
 from prove.backends.analysis.exact import Evaluator, show_number
 from prove.backends.base import Deadline
 from prove.claim import Claim
@@ -272,7 +272,7 @@ def _solver(deadline: Deadline) -> z3.Solver:
     return s
 
 
-def _degree_constraints(families, zv: Z3Vars) -> list:
+def _degree_constraints(families, zv: PolynomialZ3Vars) -> list:
     out = []
     for f in families:
         if f.exact_degree:
@@ -288,7 +288,7 @@ def _encoding(families, points):
     for f in families:
         env[f.name] = f.fn()
         settle.update(f.settle())
-    zv = Z3Vars()
+    zv = PolynomialZ3Vars()
     return families, env, zv, PolynomialEncoder(env, zv, settle)
 
 

@@ -44,7 +44,7 @@ class AnalysisUnsupported(CannotDecide):
 
 # ------------------------------------------------------------ SymPy -> Z3
 
-class Z3Vars(z3_bridge.Z3Vars):
+class PolynomialZ3Vars(z3_bridge.Z3Vars):
     """The shared bridge; a term that is not a polynomial is not taken here."""
 
     def __call__(self, e, expand: bool = True):
@@ -114,7 +114,7 @@ def lit_and(lits) -> Lit:
 class PolynomialEncoder:
     """Analysis formulas over polynomials with unknown coefficients to Z3 (see the module docstring)."""
 
-    def __init__(self, env: dict, zv: Z3Vars, settle: Optional[dict] = None):
+    def __init__(self, env: dict, zv: PolynomialZ3Vars, settle: Optional[dict] = None):
         """settle: symbol -> value, put into every value after translation (after any
         derivative the claim takes), as the anchors of re-centred families are."""
         self.tr = ToSympy(env)

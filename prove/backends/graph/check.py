@@ -39,7 +39,7 @@ from prove import sorts as S
 from prove.backends.base import Deadline
 from prove.backends.graph import evaluate as GE
 from prove.backends.graph.encode import GraphEncoder, GraphUnsupported, OutOfTime
-from prove.backends.graph.z3_terms import FALSE, NodeV, SGraph, SOrder, SSet, count, disj, implies, neg
+from prove.backends.graph.z3_terms import FALSE, SNode, SGraph, SOrder, SSet, count, disj, implies, neg
 from prove.claim import Claim
 from prove.verdict import Outcome, Verdict
 
@@ -241,7 +241,7 @@ class _Query:
             dom = dom[:1]
         if kind == "node":
             for u in dom:
-                yield from self._envs(rest, {**env, name: NodeV(u)})
+                yield from self._envs(rest, {**env, name: SNode(u)})
         elif kind == "int":
             for k in dom:
                 yield from self._envs(rest, {**env, name: k})
@@ -261,7 +261,7 @@ class _Query:
             if isinstance(value, SGraph):
                 edges = {k for k, b in value.E.items() if z3.is_true(model.eval(b, model_completion=True))}
                 out[name] = GE.Graph.make(len(value.nodes), edges)
-            elif isinstance(value, NodeV):
+            elif isinstance(value, SNode):
                 out[name] = GE.NodeV(value.id)
             elif isinstance(value, SSet):
                 out[name] = GE.NodeSet(frozenset(u for u, b in value.mem.items()

@@ -31,7 +31,7 @@ import z3
 from prove import ast as A
 from prove.backends.base import Deadline
 from prove.backends.graph.structure import GraphStructure, GraphUnsupported, OutOfTime
-from prove.backends.graph.z3_terms import (FALSE, NodeV, Number, SGraph, SOrder, SSet, canon, conj, const,
+from prove.backends.graph.z3_terms import (FALSE, SNode, Number, SGraph, SOrder, SSet, canon, conj, const,
                                            count, disj, implies, neg, num)
 from prove.relations import holds
 
@@ -83,8 +83,8 @@ class GraphEncoder(GraphStructure):
         values = [self.term(o, env) for o in e.operands]
         parts = []
         for op, a, b in zip(e.ops, values, values[1:]):
-            if isinstance(a, NodeV) or isinstance(b, NodeV):
-                if not (isinstance(a, NodeV) and isinstance(b, NodeV)) or op not in ("=", "!="):
+            if isinstance(a, SNode) or isinstance(b, SNode):
+                if not (isinstance(a, SNode) and isinstance(b, SNode)) or op not in ("=", "!="):
                     raise GraphUnsupported("nodes are compared with = and != only")
                 parts.append(const((a.id == b.id) == (op == "=")))
                 continue
@@ -179,7 +179,7 @@ class GraphEncoder(GraphStructure):
             if isinstance(left, SGraph):
                 if e.op == "-":
                     v = self.term(e.right, env)
-                    if not isinstance(v, NodeV):
+                    if not isinstance(v, SNode):
                         raise GraphUnsupported("G - v removes a node")
                     return self.minus(left, v.id)
                 if e.op == "+" and isinstance(e.right, A.Call) and isinstance(e.right.func, A.Name) \
@@ -279,7 +279,7 @@ class GraphEncoder(GraphStructure):
 
     def node(self, e: A.Expr, env: dict) -> int:
         v = self.term(e, env)
-        if not isinstance(v, NodeV):
+        if not isinstance(v, SNode):
             raise GraphUnsupported("expected a node")
         return v.id
 
@@ -334,7 +334,7 @@ class GraphEncoder(GraphStructure):
 
     def values(self, kind: str, dom, name: str):
         if kind in ("node",):
-            return [NodeV(u) for u in dom]
+            return [SNode(u) for u in dom]
         if kind == "int":
             return list(dom)
         if kind == "set":
@@ -441,7 +441,7 @@ class GraphEncoder(GraphStructure):
 
 
 def distinct(x, y):
-    if isinstance(x, NodeV):
+    if isinstance(x, SNode):
         return const(x.id != y.id)
     if isinstance(x, Fraction):
         return const(x != y)

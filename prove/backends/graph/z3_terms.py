@@ -3,7 +3,7 @@
 A graph of a fixed number of nodes is a map from node pairs to Z3 Booleans
 (`SGraph`); a set of nodes maps nodes to Booleans (`SSet`); an order maps nodes
 to Z3 integers or, once enumerated, to Python ints (`SOrder`); a node is a
-plain number (`NodeV`).  Counts are `Fraction`s while they are known and Z3
+plain number (`SNode`).  Counts are `Fraction`s while they are known and Z3
 terms once they depend on the edges.
 
 The builders make the same formulas as z3.And / z3.Or / z3.Not, with the
@@ -107,7 +107,7 @@ class SOrder:
 
 
 @dataclass(frozen=True)
-class NodeV:
+class SNode:
     id: int
 
 
