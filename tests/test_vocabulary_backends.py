@@ -138,3 +138,20 @@ def test_the_tables_are_what_the_backends_use(monkeypatch):
     monkeypatch.setattr(GraphEncoder, "PREDICATES", reduced)
     (r,) = prove.check("claim c:\n  forall G in graphs(nodes <= 2): acyclic(G) -> edges(G) <= 1\n")
     assert r.verdict is Verdict.UNKNOWN and "acyclic(...) is not a statement about graphs" in r.reason
+
+
+@pytest.mark.parametrize("bound", ["nodes <= 4", "2 <= nodes <= 4", "0 <= nodes <= 3", "nodes = 3", "1 < nodes < 5"])
+def test_both_graph_sides_read_a_range_of_graphs_alike(bound):
+    """`graphs(...)` means the same node counts to the solver's plan and to the evaluator
+    that re-checks its counterexamples (each reads the bound on its own)."""
+    from prove import ast as A
+    from prove.claim import ModuleContext
+    from prove.elaborate import elaborate
+    from prove.parser import parse
+
+    module = parse(f"claim c:\n  forall G in graphs({bound}): edges(G) >= 0\n", "t.claims")
+    (claim,) = [elaborate(i, "t.claims", ModuleContext()) for i in module.items if isinstance(i, A.ClaimDecl)]
+    (g,) = graph_check.plan_claim(claim).graphs
+    (var,) = claim.variables
+    space = GE.domain_values(A.Binder(var.name, "in", var.domain, span=var.span), {})
+    assert [n for n in range(8) if GE.Graph.make(n, ()) in space] == list(range(g.low, g.high + 1))
