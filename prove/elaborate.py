@@ -16,9 +16,7 @@ from prove.errors import ProveError
 from prove.scope import error_at as _err
 from prove.scope import expand_lets, without
 from prove.typecheck import CONSTANTS, Scope, TypeChecker, free_names
-from prove.vocabulary import (ANALYSIS_WORDS, BUILTINS, CALCULUS_FUNCTIONS, FUNCTION_ARGS,  # noqa: F401
-                              GRAPH_FUNCTIONS, MATRIX_PREDICATES, PREDICATES_OF_FUNCTION,
-                              PREDICATES_OF_POINT, SCALAR_FUNCTIONS, VECTOR_FUNCTIONS)
+from prove.vocabulary import BUILTINS, FUNCTION_ARGS
 
 LEMMA_DEPTH = 4  # a cited lemma citing a lemma ... this many levels deep, no more
 
