@@ -12,7 +12,7 @@ integer ranges of index variables (for index checks).
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Optional
 
 from prove import ast as A
 from prove import sorts as S
@@ -165,22 +165,25 @@ class TypeChecker:
                                "an integer bound such as 1..n, with n bound before (forall n >= 1, ...)")
             return S.INT
         expr = domain.expr
-        if isinstance(expr, A.Call) and isinstance(expr.func, A.Name):
-            fname = expr.func.id
-            if fname == "poly":
-                return self._poly_family(expr, scope)
-            if fname == "quadratic":
-                return self._poly_family(expr, scope, quadratic=True)
-            if fname == "graphs":
-                self.uses_graphs = True
-                return self._graphs_domain(expr, scope)
-            if fname == "nodes" and len(expr.args) == 1:
-                return S.Node(self._graph_name(expr.args[0], scope))
-            if fname == "orders" and len(expr.args) == 1:
-                self.uses_graphs = True
-                return S.Order(self._graph_name(expr.args[0], scope))
+        if isinstance(expr, A.Call) and isinstance(expr.func, A.Name) and expr.func.id in DOMAINS:
+            sort = DOMAINS[expr.func.id](self, expr, scope)
+            if sort is not None:
+                return sort
         raise _err(expr, "this is not a domain a variable can range over",
                    "R, R^n, R^(m x n), a..b, poly(...), graphs(...), nodes(G), orders(G) or a function type")
+
+    def _graphs_of(self, expr: A.Call, scope: Scope) -> S.Graph:
+        self.uses_graphs = True
+        return self._graphs_domain(expr, scope)
+
+    def _node_of(self, expr: A.Call, scope: Scope) -> Optional[S.Node]:
+        return S.Node(self._graph_name(expr.args[0], scope)) if len(expr.args) == 1 else None
+
+    def _order_of(self, expr: A.Call, scope: Scope) -> Optional[S.Order]:
+        if len(expr.args) != 1:
+            return None
+        self.uses_graphs = True
+        return S.Order(self._graph_name(expr.args[0], scope))
 
     def _poly_family(self, expr: A.Call, scope: Scope, quadratic: bool = False) -> S.Sort:
         self.uses_analysis = True
@@ -532,6 +535,17 @@ class TypeChecker:
                 if not S.is_number(self.sort(a, scope)):
                     raise _err(a, "expected a number")
         return fsort.target
+
+
+# The built-in names that are a binder's domain (`g in poly(w, degree <= 3)`), and the
+# sort each gives its variable; the sort keeps what was read (degree, node range).
+DOMAINS = {
+    "poly": lambda tc, e, scope: tc._poly_family(e, scope),
+    "quadratic": lambda tc, e, scope: tc._poly_family(e, scope, quadratic=True),
+    "graphs": TypeChecker._graphs_of,
+    "nodes": TypeChecker._node_of,
+    "orders": TypeChecker._order_of,
+}
 
 
 def _show(e: A.Expr) -> str:

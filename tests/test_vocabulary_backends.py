@@ -12,13 +12,13 @@ import pytest
 
 import prove
 from prove import vocabulary as V
-from prove.backends.analysis import check as analysis_check
 from prove.backends.analysis.encode import PolynomialEncoder
 from prove.backends.analysis.exact import Evaluator
 from prove.backends.graph import check as graph_check
 from prove.backends.graph import evaluate as GE
 from prove.backends.graph.encode import GraphEncoder
 from prove.backends.identity import sympy_translate as ST
+from prove import typecheck
 from prove.verdict import Verdict
 
 # Rows that are (also) a binder's domain: their meaning is where the backend reads the binder.
@@ -52,13 +52,13 @@ def places(hypotheses: set) -> list:
                     and (domains is None or (b.name in BINDER_DOMAINS) == domains))
         return rows
 
-    graph_encoder = (set(GraphEncoder.PREDICATES) | set(GraphEncoder.TERMS) | set(GraphEncoder.DOMAINS)
-                     | set(graph_check.OUTER_DOMAINS))
+    # `graphs(...)` is read by the elaborator into the graph variable's sort, which the plan takes
+    graph_encoder = set(GraphEncoder.PREDICATES) | set(GraphEncoder.TERMS) | set(GraphEncoder.DOMAINS) | {"graphs"}
     K = V.Kind
     return [
         ("identity: SymPy scalar functions", kind(K.SCALAR_FUNCTION), set(ST.SCALAR)),
         ("identity: SymPy calls", kind(K.VECTOR_FUNCTION, K.CALCULUS, domains=False), sympy_words()),
-        ("analysis: function families", kind(K.VECTOR_FUNCTION, domains=True), set(analysis_check.FAMILY_DOMAINS)),
+        ("elaboration: binder domains", lambda b: b.name in BINDER_DOMAINS, set(typecheck.DOMAINS)),
         ("analysis: exact judge", kind(K.PREDICATE_OF_POINT, K.PREDICATE_OF_FUNCTION, K.MATRIX_PREDICATE,
                                        analysis=True), set(Evaluator.PREDICATES)),
         ("analysis: Z3 encoder", kind(K.PREDICATE_OF_POINT, K.PREDICATE_OF_FUNCTION, K.MATRIX_PREDICATE,
@@ -111,10 +111,10 @@ def test_a_row_listed_as_without_meaning_really_has_none(hypotheses):
     (Evaluator, "PREDICATES", "strict_local_min", "analysis: exact judge"),
     (PolynomialEncoder, "PREDICATES", "convex", "analysis: Z3 encoder"),
     (PolynomialEncoder, "PREDICATES", "nsd", "analysis: Z3 encoder"),
-    (analysis_check, "FAMILY_DOMAINS", "quadratic", "analysis: function families"),
+    (typecheck, "DOMAINS", "quadratic", "elaboration: binder domains"),
     (GraphEncoder, "PREDICATES", "acyclic", "graph: Z3 encoder"),
     (GraphEncoder, "TERMS", "indegree", "graph: Z3 encoder"),
-    (graph_check, "OUTER_DOMAINS", "graphs", "graph: Z3 encoder"),
+    (typecheck, "DOMAINS", "orders", "elaboration: binder domains"),
     (GE, "CALLS", "topological", "graph: independent evaluator"),
     (GE, "DOMAINS", "orders", "graph: independent evaluator"),
 ])

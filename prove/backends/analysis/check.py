@@ -42,7 +42,6 @@ from prove.claim import Claim
 from prove.backends.identity.sympy_translate import Fn
 from prove.verdict import Outcome, Verdict
 
-FAMILY = "analysis"
 MAX_SEARCH_TERMS = 4
 
 
@@ -141,29 +140,11 @@ class PolyFamily:
 
 
 def _family_of(var) -> PolyFamily:
-    dom = var.domain
-    call = dom.expr if isinstance(dom, A.SetDomain) else None
-    if not (isinstance(call, A.Call) and isinstance(call.func, A.Name)):
+    """The family the elaborator read from `poly(w, degree <= d)` or `quadratic(w)`, kept in the sort."""
+    sort = var.sort
+    if not sort.params or sort.degree is None:
         raise AnalysisUnsupported(f"cannot read the family of {var.name}")
-    read = FAMILY_DOMAINS.get(call.func.id)
-    if read is None:
-        raise AnalysisUnsupported(f"cannot read the family of {var.name}")
-    first = call.args[0]
-    items = first.items if isinstance(first, A.ListLit) else (first,)
-    return read(var.name, tuple(i.id for i in items), call)
-
-
-def _poly(name: str, var_names: tuple, call: A.Call) -> PolyFamily:
-    cmp = call.args[1]  # degree <= d, or degree = d
-    return PolyFamily.make(name, var_names, int(cmp.operands[1].value), exact_degree=cmp.ops == ("=",))
-
-
-def _quadratic(name: str, var_names: tuple, call: A.Call) -> PolyFamily:
-    return PolyFamily.make(name, var_names, 2)
-
-
-# What the family words of prove/vocabulary.py mean as a function's domain (`g in poly(w, degree <= 4)`).
-FAMILY_DOMAINS = {"poly": _poly, "quadratic": _quadratic}
+    return PolyFamily.make(var.name, sort.params, sort.degree, exact_degree=sort.exact_degree)
 
 
 def _abstract_names(var, taken: set) -> tuple:

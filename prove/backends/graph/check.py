@@ -43,8 +43,6 @@ from prove.backends.graph.z3_terms import FALSE, SNode, SGraph, SOrder, SSet, co
 from prove.claim import Claim
 from prove.verdict import Outcome, Verdict
 
-FAMILY = "graph"
-
 
 # ------------------------------------------------------------------ the plan
 
@@ -66,34 +64,6 @@ class Plan:
     symmetric: bool
 
 
-def graph_range(domain: A.Domain, name: str) -> tuple[int, int, bool]:
-    """The node counts a graph variable ranges over.  A graph has at least one
-    node unless the bound says otherwise (`0 <= nodes <= 6`)."""
-    cmp = domain.expr.args[0]
-    low, high, written = 1, None, False
-    for op, a, b in zip(cmp.ops, cmp.operands, cmp.operands[1:]):
-        if isinstance(a, A.Num) and isinstance(b, A.Name):
-            k = int(a.value)
-            low, written = (k + 1 if op == "<" else k), True
-            if op == "=":
-                high = k
-        elif isinstance(a, A.Name) and isinstance(b, A.Num):
-            k = int(b.value)
-            high = k - 1 if op == "<" else k
-            if op == "=":
-                low, written = k, True
-        else:
-            raise GraphUnsupported(f"cannot read the bound of {name}")
-    if high is None:
-        raise GraphUnsupported(f"{name} needs an upper bound on its nodes")
-    return max(low, 0), high, written
-
-
-# The domain of a claim's outer graph variables (the graph word `graphs`): each size
-# in its range is one query; the graph encoder takes the words inside the formula.
-OUTER_DOMAINS = {"graphs": graph_range}
-
-
 def split_goals(e: A.Expr) -> list:
     """Formulas whose conjunction is e."""
     if isinstance(e, A.And):
@@ -108,14 +78,10 @@ def split_goals(e: A.Expr) -> list:
 def plan_claim(claim: Claim) -> Plan:
     graphs, others = [], []
     for var in claim.variables:
-        if isinstance(var.sort, S.Graph):
-            dom = var.domain
-            word = (dom.expr.func.id if isinstance(dom, A.SetDomain) and isinstance(dom.expr, A.Call)
-                    and isinstance(dom.expr.func, A.Name) else "")
-            if word not in OUTER_DOMAINS:
+        if isinstance(var.sort, S.Graph):  # the elaborator read its range from graphs(...)
+            if var.sort.high is None:
                 raise GraphUnsupported(f"{var.name} must range over graphs(nodes <= N)")
-            low, high, written = OUTER_DOMAINS[word](dom, var.name)
-            graphs.append(GraphVar(var.name, low, high, written))
+            graphs.append(GraphVar(var.name, var.sort.low, var.sort.high, var.sort.low_written))
         elif isinstance(var.sort, (S.Node, S.NodeSet, S.Order)) or (
                 isinstance(var.sort, S.Int) and isinstance(var.domain, A.Range)):
             kind = "subset" if isinstance(var.sort, S.NodeSet) else "in"
