@@ -40,6 +40,7 @@ from prove.audit import points as P
 from prove.audit.finding import Finding, describe
 from prove.audit.values import NotAudited
 from prove.backends.base import Deadline
+from prove.claim import Family
 
 __all__ = ["Finding", "audit", "describe", "examine", "seed_of"]
 
@@ -55,7 +56,7 @@ def examine(claim, *, points: int = 12, deadline: Optional[Deadline] = None,
     """Evaluate the claim as written at seeded points; see the module docstring."""
     rng = random.Random(seed_of(claim))
     try:
-        if claim.family == "graph":
+        if claim.family is Family.GRAPH:
             from prove.audit import graphs
 
             return graphs.examine(claim, rng, deadline)

@@ -30,6 +30,7 @@ from prove import ast as A
 from prove import sorts as S
 from prove.audit.translate import AuditTranslator
 from prove.audit.values import ConcreteFunction, MatrixValue, NotAudited, VectorValue
+from prove.claim import Family
 
 MAX_INSTANCES = 12
 ANALYSIS_INSTANCES = 15
@@ -213,7 +214,7 @@ def plan(claim, rng: random.Random, bound: Optional[str]) -> list:
         for indices in _index_choices(claim, sizes, rng):
             for functions in _function_choices(function_vars, sizes, rng):
                 out.append(_instance(claim, sizes, indices, functions, rng))
-    if claim.family == "analysis":
+    if claim.family is Family.ANALYSIS:
         return out[:ANALYSIS_INSTANCES]  # the sparse members come first
     if len(out) > MAX_INSTANCES:
         out = [out[0]] + rng.sample(out[1:], MAX_INSTANCES - 1)

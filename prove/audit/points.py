@@ -35,6 +35,7 @@ from prove.audit.instances import SampledInstance, plan, random_rational
 from prove.audit.translate import AuditTranslator
 from prove.audit.values import Atom, Conn, Const
 from prove.backends.base import Deadline
+from prove.claim import Family
 
 # ---------------------------------------------------------- formulas to check
 
@@ -202,7 +203,7 @@ def search(claim, points: int, deadline: Optional[Deadline], bound: Optional[str
         return Finding("not_applicable", reason="no size inside the verdict's bound")
     agree = skipped = undefined = 0
     uncertain = ""
-    analysis = claim.family == "analysis"
+    analysis = claim.family is Family.ANALYSIS
     for inst in instances:
         goal = _goal(claim, inst)
         if any(isinstance(h, Const) and not h.value for h in goal.hypotheses):

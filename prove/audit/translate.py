@@ -14,6 +14,10 @@ Which names are built-ins comes from `prove.vocabulary`; what each one means
 is the audit's own (SCALAR, CALLS, MATRIX_FORMULAS here; the predicates'
 tests in `evaluate`).  A built-in without an entry there is `NotAudited`:
 the audit says it did not evaluate the claim, never that the claim agrees.
+
+Kept whole (about 600 lines): one recursive reading of the tree, a method per
+node kind and a table per built-in; its values, derivatives and predicates
+are already in their own modules.
 """
 
 from __future__ import annotations
