@@ -28,6 +28,7 @@ import sympy as sp
 from prove import ast as A
 from prove import sorts as S
 from prove.claim import Claim
+from prove.vocabulary import VOCABULARY, Smoothness
 from prove.backends.identity.exact import show_number
 from prove.backends.identity.intervals import Inference, constant
 
@@ -46,7 +47,8 @@ class Need:
     exponent: object = None  # of a power whose exponent is not a number
 
 
-KINK_NAMES = {"abs", "relu", "sign", "max", "min"}
+# Functions with a breakpoint, from the vocabulary; a norm's only breakpoint is the zero vector (below).
+KINK_NAMES = {b.name for b in VOCABULARY if b.smoothness in (Smoothness.KINK, Smoothness.JUMP)} - {"norm"}
 DERIVATIVES = {"diff", "grad", "jacobian", "hessian"}
 
 

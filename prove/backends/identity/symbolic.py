@@ -34,6 +34,7 @@ from prove.backends.identity.instances import enumerate_sizes, user_symbol
 from prove.backends.identity.sums import Context, NotSymbolic, SVec, at_least, normalise, zero_in_every_case
 from prove.backends.identity.sympy_translate import SCALAR, Untranslatable
 from prove.verdict import Outcome, Verdict
+from prove.vocabulary import SCALAR_KINKS
 
 CROSS_DIMS = range(1, 5)  # a symbolic proof is re-done exactly for four sizes (n = 1..4 for n >= 1)
 LARGE = 16  # concrete claims with more index instances than this try the symbolic route
@@ -90,7 +91,7 @@ class ToIndexedSums:
         if not isinstance(n.func, A.Name):
             raise NotSymbolic("only named functions are applied in the symbolic route")
         name = n.func.id
-        if name in SCALAR and name not in ("relu", "abs", "sign") and len(n.args) == 1:
+        if name in SCALAR and name not in SCALAR_KINKS and len(n.args) == 1:
             return _map1(self(n.args[0]), SCALAR[name])
         method = getattr(self, "f_" + name, None)
         if method is None:
