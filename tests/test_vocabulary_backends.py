@@ -119,14 +119,16 @@ def test_a_row_listed_as_without_meaning_really_has_none(hypotheses):
     (GE, "DOMAINS", "orders", "graph: independent evaluator"),
 ])
 def test_a_meaning_taken_out_of_a_table_is_reported(monkeypatch, hypotheses, owner, table, name, where):
+    before = missing_meanings(hypotheses)  # (not [] only while a new row is being given its meanings)
     reduced = {k: v for k, v in getattr(owner, table).items() if k != name}
     monkeypatch.setattr(owner, table, reduced)
-    assert missing_meanings(hypotheses) == [(name, where)]
+    assert sorted(set(missing_meanings(hypotheses)) - set(before)) == [(name, where)]
 
 
 def test_a_sympy_call_taken_out_is_reported(monkeypatch, hypotheses):
+    before = missing_meanings(hypotheses)
     monkeypatch.delattr(ST.ToSympy, "f_softmax")
-    assert missing_meanings(hypotheses) == [("softmax", "identity: SymPy calls")]
+    assert sorted(set(missing_meanings(hypotheses)) - set(before)) == [("softmax", "identity: SymPy calls")]
 
 
 def test_a_hypothesis_the_identity_backend_stops_reading_is_reported():
