@@ -341,7 +341,10 @@ def _refute(families, points, formula, deadline: Deadline, note_abstract: bool =
             s.add(*[c == 0 for c, d in zip(coeffs, degree_of) if d > max_degree])
             while s.check() == z3.sat and tried < 12:
                 tried += 1
-                model = s.model()
+                # the simplest model written first: later coefficients zero, earlier ones and points small
+                model = _least_model(s, [(c, (0,) + vals) for c in reversed(coeffs)] + [(p, pv) for p in pts])
+                if model is None:
+                    break
                 found = _confirm(families, points, formula, model, zv, env, note_abstract)
                 if found is not None:
                     break
@@ -357,6 +360,28 @@ def _refute(families, points, formula, deadline: Deadline, note_abstract: bool =
     if s.check() == z3.sat:
         return _confirm(families, points, formula, s.model(), zv, env, note_abstract)
     return None
+
+
+def _least_model(s: z3.Solver, choices: list) -> Optional[z3.ModelRef]:
+    """The model of s that takes, variable by variable in order, the first of its
+    values that still leaves a model; None when the solver gives up.  So the
+    witness does not depend on which model Z3 returns, which varies with what the
+    worker process built before this claim."""
+    depth = s.num_scopes()
+    try:
+        for var, values in choices:
+            for v in values:
+                s.push()
+                s.add(var == v)
+                if s.check() == z3.sat:
+                    break
+                s.pop()
+            else:
+                return None
+        return s.model() if s.check() == z3.sat else None
+    finally:
+        if s.num_scopes() > depth:
+            s.pop(s.num_scopes() - depth)
 
 
 def _rational(model, var) -> Optional[sp.Rational]:
