@@ -51,6 +51,8 @@ class _Elaborator(TypeChecker):
     # ------------------------------------------------------------ claims
     def claim(self, decl: A.ClaimDecl) -> Claim:
         body = self._lift_function_args(decl.body, frozenset())
+        for hint in decl.hints:  # a claim's own hints are checked as a step's are
+            self._hint(hint)
         variables: list[Variable] = []
         hypotheses: list[A.Expr] = []
         scope = Scope({})

@@ -144,3 +144,26 @@ def test_lemmas_citing_each_other_are_elaborated_a_bounded_number_of_times():
     assert chain == ["b", "a"] * (LEMMA_DEPTH // 2) + ["b"] and "too deeply" in reason  # the last one not elaborated
     results = {r.name: r.verdict for r in prove.check(CITING_EACH_OTHER)}
     assert results == {"a": Verdict.PROVED, "b": Verdict.PROVED}
+
+
+def test_a_lemma_with_a_let_gets_one_verdict_from_prove_check_and_from_the_command(tmp_path, capsys):
+    import json
+
+    from prove.cli import main
+
+    path = tmp_path / "lemma_with_let.claims"
+    path.write_text(LEMMA_WITH_LET)
+    assert main([str(path), "--format", "json"]) == 0
+    from_command = {c["name"]: (c["verdict"], [s["verdict"] for s in c.get("steps", [])])
+                    for c in json.loads(capsys.readouterr().out)["claims"]}
+    from_text = {r.name: (r.verdict.value, [s.verdict.value for s in r.steps]) for r in prove.check(LEMMA_WITH_LET)}
+    assert from_text == from_command == {"sq_twice": ("proved", []), "uses_it": ("proved", ["proved"])}
+
+
+def test_a_claims_own_hints_are_checked_like_a_steps():
+    results = verdicts("claim t:\n  forall x in R: x + x = 2*x\n  by lemma no_such_lemma\n\n"
+                       "claim u:\n  forall x in R: x + x = 2*x\n  by frobnicate\n\n"
+                       "claim v:\n  forall x in R: x + x = 2*x\n  by lemma t\n")
+    assert results["t"].verdict is Verdict.ERROR and "no lemma named 'no_such_lemma'" in results["t"].reason
+    assert results["u"].verdict is Verdict.ERROR and "unknown hint `by frobnicate`" in results["u"].reason
+    assert results["v"].verdict is Verdict.PROVED
