@@ -235,55 +235,40 @@ def _calculus(tc, e: A.Call, name: str, scope) -> S.Sort:
     raise _err(e, f"{name} of {S.shape_text(f)} with respect to {S.shape_text(x)} is not defined",
                _SIGNATURES.get(name))
 
+# The graph words that are values: each signature is the sorts of its arguments and its result.
+_G, _N, _NS, _O = S.Graph, S.Node, S.NodeSet, S.Order
+GRAPH_SIGNATURES: dict[str, tuple] = {
+    "edge": (((_G, _N, _N), S.BOOL),),
+    "path": (((_G, _N, _N), S.BOOL),),
+    "acyclic": (((_G,), S.BOOL),),
+    "cycle": (((_G,), S.BOOL),),
+    "source": (((_G, _N), S.BOOL),),
+    "sink": (((_G, _N), S.BOOL), ((_NS,), S.NodeSet("sink"))),  # the second only in G + sink(S)
+    "indegree": (((_G, _N), S.INT),),
+    "outdegree": (((_G, _N), S.INT),),
+    "topological": (((_O, _G), S.BOOL),),
+    "nodes": (((_G,), S.INT),),
+    "edges": (((_G,), S.INT),),
+    "card": (((_NS,), S.INT),),
+}
+_WHAT = {S.Graph: "a graph", S.Node: "a node", S.NodeSet: "a set of nodes", S.Order: "an order"}
+
+
 def _graph_call(tc, e: A.Call, name: str, scope) -> S.Sort:
-    args = e.args
-    sorts = [tc.sort(a, scope) if not (name == "graph" and i == 1) else None for i, a in enumerate(args)]
-
-    def need(i, kind, what):
-        if i >= len(args) or not isinstance(sorts[i], kind):
-            node = args[i] if i < len(args) else e
-            raise _err(node, f"{name} expects {what} here" + (f", got {sorts[i]}" if i < len(args) else ""),
-                       _SIGNATURES.get(name))
-
-    if name in ("edge", "path"):
-        _arity(e, name, 3)
-        need(0, S.Graph, "a graph")
-        need(1, S.Node, "a node")
-        need(2, S.Node, "a node")
-        return S.BOOL
-    if name in ("acyclic", "cycle"):
-        _arity(e, name, 1)
-        need(0, S.Graph, "a graph")
-        return S.BOOL
-    if name in ("source", "sink") and len(args) == 2:
-        need(0, S.Graph, "a graph")
-        need(1, S.Node, "a node")
-        return S.BOOL
-    if name == "sink" and len(args) == 1:
-        need(0, S.NodeSet, "a set of nodes")
-        return S.NodeSet("sink")  # only meaningful in G + sink(S)
-    if name in ("indegree", "outdegree"):
+    if name == "graph":  # a literal: its edge list is read by the graph backend
         _arity(e, name, 2)
-        need(0, S.Graph, "a graph")
-        need(1, S.Node, "a node")
-        return S.INT
-    if name == "topological":
-        _arity(e, name, 2)
-        need(0, S.Order, "an order")
-        need(1, S.Graph, "a graph")
-        return S.BOOL
-    if name in ("nodes", "edges"):
-        _arity(e, name, 1)
-        need(0, S.Graph, "a graph")
-        return S.INT
-    if name == "card":
-        _arity(e, name, 1)
-        need(0, S.NodeSet, "a set of nodes")
-        return S.INT
-    if name == "graph":
-        _arity(e, name, 2)
+        tc.sort(e.args[0], scope)
         return S.GRAPH
-    raise _err(e, f"{name}(...) is a domain, not a value", f"forall x in {name}(...)")
+    if name not in GRAPH_SIGNATURES:
+        raise _err(e, f"{name}(...) is a domain, not a value", f"forall x in {name}(...)")
+    signatures = GRAPH_SIGNATURES[name]
+    _arity(e, name, *sorted({len(takes) for takes, _ in signatures}))
+    sorts = [tc.sort(a, scope) for a in e.args]
+    takes, result = next(sig for sig in signatures if len(sig[0]) == len(e.args))
+    for arg, sort, kind in zip(e.args, sorts, takes):
+        if not isinstance(sort, kind):
+            raise _err(arg, f"{name} expects {_WHAT[kind]} here, got {sort}", _SIGNATURES.get(name))
+    return result
 
 
 def _is_variable(e: A.Expr) -> bool:

@@ -30,3 +30,23 @@ def test_every_builtin_has_a_sort_rule(name):
 
 def test_a_name_without_a_rule_falls_through_to_the_error():
     assert NO_RULE in rule_error("not_a_builtin")
+
+
+def test_the_graph_signatures_are_the_graph_words_that_are_values():
+    from prove.signatures import GRAPH_SIGNATURES
+
+    domains = {"graphs", "orders", "graph"}  # binder domains, and the literal with its edge list
+    assert set(GRAPH_SIGNATURES) == V.GRAPH_FUNCTIONS - domains
+
+
+@pytest.mark.parametrize("call, message", [
+    ("source(G, v, v)", "source takes 2 argument(s), got 3"),
+    ("sink(G, v, v)", "sink takes 1 or 2 argument(s), got 3"),
+    ("edge(v, G, v)", "edge expects a graph here, got a node of G"),
+    ("card(G) >= 0", "card expects a set of nodes here, got a graph"),
+])
+def test_a_graph_word_with_the_wrong_arguments_is_an_error_at_them(call, message):
+    import prove
+
+    (r,) = prove.check(f"claim t: forall G in graphs(nodes <= 3), v in nodes(G): {call}\n")
+    assert r.verdict.value == "error" and message in r.reason
