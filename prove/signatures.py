@@ -236,7 +236,7 @@ def _calculus(tc, e: A.Call, name: str, scope) -> S.Sort:
                _SIGNATURES.get(name))
 
 # The graph words that are values: each signature is the sorts of its arguments and its result.
-_G, _N, _NS, _O = S.Graph, S.Node, S.NodeSet, S.Order
+_G, _N, _NS, _O = S.Graph, S.GraphNode, S.NodeSet, S.Order
 GRAPH_SIGNATURES: dict[str, tuple] = {
     "edge": (((_G, _N, _N), S.BOOL),),
     "path": (((_G, _N, _N), S.BOOL),),
@@ -251,7 +251,7 @@ GRAPH_SIGNATURES: dict[str, tuple] = {
     "edges": (((_G,), S.INT),),
     "card": (((_NS,), S.INT),),
 }
-_WHAT = {S.Graph: "a graph", S.Node: "a node", S.NodeSet: "a set of nodes", S.Order: "an order"}
+_WHAT = {S.Graph: "a graph", S.GraphNode: "a node", S.NodeSet: "a set of nodes", S.Order: "an order"}
 
 
 def _graph_call(tc, e: A.Call, name: str, scope) -> S.Sort:

@@ -86,7 +86,7 @@ class Graph(Sort):
 
 
 @dataclass(frozen=True)
-class Node(Sort):
+class GraphNode(Sort):
     graph: str
 
     def __str__(self) -> str:

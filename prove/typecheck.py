@@ -176,8 +176,8 @@ class TypeChecker:
         self.uses_graphs = True
         return self._graphs_domain(expr, scope)
 
-    def _node_of(self, expr: A.Call, scope: Scope) -> Optional[S.Node]:
-        return S.Node(self._graph_name(expr.args[0], scope)) if len(expr.args) == 1 else None
+    def _node_of(self, expr: A.Call, scope: Scope) -> Optional[S.GraphNode]:
+        return S.GraphNode(self._graph_name(expr.args[0], scope)) if len(expr.args) == 1 else None
 
     def _order_of(self, expr: A.Call, scope: Scope) -> Optional[S.Order]:
         if len(expr.args) != 1:
@@ -393,7 +393,7 @@ class TypeChecker:
         raise _err(node, f"cannot transpose {base}")
 
     def _graph_op(self, e: A.BinOp, right: S.Sort) -> S.Sort:
-        if e.op == "-" and isinstance(right, S.Node):
+        if e.op == "-" and isinstance(right, S.GraphNode):
             return S.GRAPH
         if e.op == "+" and isinstance(e.right, A.Call) and isinstance(e.right.func, A.Name) and e.right.func.id == "sink":
             return S.GRAPH
@@ -443,7 +443,7 @@ class TypeChecker:
         sorts = [self.sort(o, scope) for o in e.operands]
         for op, (a, b), (na, nb) in zip(e.ops, zip(sorts, sorts[1:]), zip(e.operands, e.operands[1:])):
             if op in ("=", "!="):
-                if isinstance(a, S.Node) and isinstance(b, S.Node):
+                if isinstance(a, S.GraphNode) and isinstance(b, S.GraphNode):
                     continue
                 self._numeric_like(na, a)
                 self._numeric_like(nb, b)
@@ -516,7 +516,7 @@ class TypeChecker:
 
     def _apply(self, e: A.Call, fsort: S.Sort, scope) -> S.Sort:
         if isinstance(fsort, S.Order):
-            if len(e.args) != 1 or not isinstance(self.sort(e.args[0], scope), S.Node):
+            if len(e.args) != 1 or not isinstance(self.sort(e.args[0], scope), S.GraphNode):
                 raise _err(e, "an order maps a node to its position", "p(v) for a node v")
             return S.INT
         if not isinstance(fsort, S.Fun):

@@ -107,9 +107,9 @@ def independent_counterexample(claim, witness: dict) -> bool:
     for name, binder in plan.others:
         text = witness[name]
         if text.startswith("{"):
-            env[name] = GE.NodeSet(frozenset(int(x) for x in re.findall(r"\d+", text)))
+            env[name] = GE.NodeSetValue(frozenset(int(x) for x in re.findall(r"\d+", text)))
         elif text.startswith("["):
-            env[name] = GE.Order(tuple(int(x) for x in re.findall(r"\d+", text)))
+            env[name] = GE.OrderValue(tuple(int(x) for x in re.findall(r"\d+", text)))
         elif isinstance(binder.domain, A.Range):
             env[name] = GE.Fraction(int(text))
         else:
@@ -224,14 +224,14 @@ def test_literal_graph_claims_are_proved():
 # ------------------------------------------------------- the evaluator itself
 
 def test_evaluator_definitions():
-    g = GE.Graph.make(3, {(1, 2), (2, 3)})
+    g = GE.GraphValue.make(3, {(1, 2), (2, 3)})
     assert g.reachable(1) == {2, 3} and g.reachable(3) == set()
-    assert GE.Graph.make(1, {(1, 1)}).reachable(1) == {1}
+    assert GE.GraphValue.make(1, {(1, 1)}).reachable(1) == {1}
     h = g.minus(2)
     assert h.nodes == (1, 3) and h.edges == frozenset()
     k = g.plus_sink(frozenset({1, 3}))
     assert k.nodes == (1, 2, 3, 4) and (1, 4) in k.edges and (3, 4) in k.edges and len(k.edges) == 4
-    assert GE.Order((3, 1, 2)).position(1) == 2 and GE.Order((3, 1, 2)).position(9) == 0
+    assert GE.OrderValue((3, 1, 2)).position(1) == 2 and GE.OrderValue((3, 1, 2)).position(9) == 0
 
 
 # ----------------------------------------------- differential: brute force at 3
@@ -251,7 +251,7 @@ def _brute(claim):
         for masks in itertools.product(*[range(1 << len(c)) for c in cells]):
             env = {}
             for g, n, c, m in zip(plan.graphs, sizes, cells, masks):
-                env[g.name] = GE.Graph.make(n, {c[i] for i in range(len(c)) if m >> i & 1})
+                env[g.name] = GE.GraphValue.make(n, {c[i] for i in range(len(c)) if m >> i & 1})
             if not all(_holds_all(claim, plan.others, env)):
                 edges = sum(bin(m).count("1") for m in masks)
                 if best is None or (sum(sizes), edges) < best:

@@ -56,3 +56,12 @@ def test_each_family_is_a_folder_with_its_check_entry():
         assert Path(module.__file__).name == "check.py"
         assert Path(module.__file__).parent.parent == BACKEND_DIR
         assert callable(module.check), family
+
+
+def test_no_two_classes_share_a_name():
+    where: dict = {}
+    for path in sorted((BACKEND_DIR.parent).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ClassDef):
+                where.setdefault(node.name, []).append(path.relative_to(BACKEND_DIR.parent).as_posix())
+    assert {name: paths for name, paths in where.items() if len(paths) > 1} == {}

@@ -157,4 +157,4 @@ def test_both_graph_sides_read_a_range_of_graphs_alike(bound):
     (g,) = graph_check.plan_claim(claim).graphs
     (var,) = claim.variables
     space = GE.domain_values(A.Binder(var.name, "in", var.domain, span=var.span), {})
-    assert [n for n in range(8) if GE.Graph.make(n, ()) in space] == list(range(g.low, g.high + 1))
+    assert [n for n in range(8) if GE.GraphValue.make(n, ()) in space] == list(range(g.low, g.high + 1))

@@ -55,7 +55,7 @@ def _range(var) -> tuple:
     return max(low, 0), high
 
 
-def _random_graph(rng: random.Random, n: int, style: int) -> GE.Graph:
+def _random_graph(rng: random.Random, n: int, style: int) -> GE.GraphValue:
     density = rng.choice((0.15, 0.3, 0.5, 0.7))
     edges = set()
     if style == 0:
@@ -70,11 +70,11 @@ def _random_graph(rng: random.Random, n: int, style: int) -> GE.Graph:
             for v in range(1, n + 1):
                 if rng.random() < (density if u != v else density / 4):
                     edges.add((u, v))
-    return GE.Graph.make(n, edges)
+    return GE.GraphValue.make(n, edges)
 
 
 def _text(value) -> str:
-    if isinstance(value, (GE.Graph, GE.Order, GE.NodeSet)):
+    if isinstance(value, (GE.GraphValue, GE.OrderValue, GE.NodeSetValue)):
         return value.text()
     if isinstance(value, GE.NodeV):
         return str(value.id)
@@ -123,7 +123,7 @@ def examine(claim, rng: random.Random, deadline: Optional[Deadline], samples: in
         for var in claim.variables:
             if isinstance(var.sort, S.Graph):
                 graphs.append((var.name, _range(var)))
-            elif isinstance(var.sort, (S.Node, S.NodeSet, S.Order)) or (
+            elif isinstance(var.sort, (S.GraphNode, S.NodeSet, S.Order)) or (
                     isinstance(var.sort, S.Int) and isinstance(var.domain, A.Range)):
                 kind = "subset" if isinstance(var.sort, S.NodeSet) else "in"
                 others.append((var.name, A.Binder(var.name, kind, var.domain, span=var.span)))

@@ -82,7 +82,7 @@ def plan_claim(claim: Claim) -> Plan:
             if var.sort.high is None:
                 raise GraphUnsupported(f"{var.name} must range over graphs(nodes <= N)")
             graphs.append(GraphVar(var.name, var.sort.low, var.sort.high, var.sort.low_written))
-        elif isinstance(var.sort, (S.Node, S.NodeSet, S.Order)) or (
+        elif isinstance(var.sort, (S.GraphNode, S.NodeSet, S.Order)) or (
                 isinstance(var.sort, S.Int) and isinstance(var.domain, A.Range)):
             kind = "subset" if isinstance(var.sort, S.NodeSet) else "in"
             others.append((var.name, A.Binder(var.name, kind, var.domain, span=var.span)))
@@ -226,16 +226,16 @@ class _Query:
         for name, value in env.items():
             if isinstance(value, SGraph):
                 edges = {k for k, b in value.E.items() if z3.is_true(model.eval(b, model_completion=True))}
-                out[name] = GE.Graph.make(len(value.nodes), edges)
+                out[name] = GE.GraphValue.make(len(value.nodes), edges)
             elif isinstance(value, SNode):
                 out[name] = GE.NodeV(value.id)
             elif isinstance(value, SSet):
-                out[name] = GE.NodeSet(frozenset(u for u, b in value.mem.items()
+                out[name] = GE.NodeSetValue(frozenset(u for u, b in value.mem.items()
                                                  if z3.is_true(model.eval(b, model_completion=True))))
             elif isinstance(value, SOrder):
                 pos = {u: (p if isinstance(p, int) else model.eval(p, model_completion=True).as_long())
                        for u, p in value.pos.items()}
-                out[name] = GE.Order(tuple(sorted(pos, key=pos.get)))
+                out[name] = GE.OrderValue(tuple(sorted(pos, key=pos.get)))
             elif isinstance(value, Fraction):
                 out[name] = value
         return out
@@ -276,7 +276,7 @@ def _solve(plan: Plan, goal_index: int, sizes: tuple, deadline: Deadline):
         model = s.model()
         s.pop()
     w = q.witness(model)
-    edges = sum(len(v.edges) for v in w.values() if isinstance(v, GE.Graph))
+    edges = sum(len(v.edges) for v in w.values() if isinstance(v, GE.GraphValue))
     return "sat", Found(sizes, edges, w, goal_index, fewest)
 
 
@@ -284,7 +284,7 @@ def _solve(plan: Plan, goal_index: int, sizes: tuple, deadline: Deadline):
 
 
 def witness_text(value) -> str:
-    if isinstance(value, (GE.Graph, GE.Order, GE.NodeSet)):
+    if isinstance(value, (GE.GraphValue, GE.OrderValue, GE.NodeSetValue)):
         return value.text()
     if isinstance(value, GE.NodeV):
         return str(value.id)
@@ -318,14 +318,14 @@ def renumber(plan: Plan, witness: dict) -> dict:
         return witness
     out = {}
     for name, v in witness.items():
-        if isinstance(v, GE.Graph):
-            out[name] = GE.Graph.make(n, mapped(best))
+        if isinstance(v, GE.GraphValue):
+            out[name] = GE.GraphValue.make(n, mapped(best))
         elif isinstance(v, GE.NodeV):
             out[name] = GE.NodeV(best[v.id - 1])
-        elif isinstance(v, GE.NodeSet):
-            out[name] = GE.NodeSet(frozenset(best[u - 1] for u in v.members))
-        elif isinstance(v, GE.Order):
-            out[name] = GE.Order(tuple(best[u - 1] for u in v.seq))
+        elif isinstance(v, GE.NodeSetValue):
+            out[name] = GE.NodeSetValue(frozenset(best[u - 1] for u in v.members))
+        elif isinstance(v, GE.OrderValue):
+            out[name] = GE.OrderValue(tuple(best[u - 1] for u in v.seq))
         else:
             out[name] = v
     return out

@@ -34,25 +34,25 @@ class NotEvaluable(Exception):
 
 
 @dataclass(frozen=True)
-class Graph:
+class GraphValue:
     nodes: tuple[int, ...]
     edges: frozenset  # of (u, v) pairs
     next_id: int  # the number a node added by `+ sink(S)` gets
 
     @staticmethod
-    def make(n: int, edges) -> "Graph":
-        return Graph(tuple(range(1, n + 1)), frozenset(edges), n + 1)
+    def make(n: int, edges) -> "GraphValue":
+        return GraphValue(tuple(range(1, n + 1)), frozenset(edges), n + 1)
 
-    def minus(self, v: int) -> "Graph":
+    def minus(self, v: int) -> "GraphValue":
         if v not in self.nodes:
             return self
-        return Graph(tuple(u for u in self.nodes if u != v),
-                     frozenset(e for e in self.edges if v not in e), self.next_id)
+        return GraphValue(tuple(u for u in self.nodes if u != v),
+                          frozenset(e for e in self.edges if v not in e), self.next_id)
 
-    def plus_sink(self, members: frozenset) -> "Graph":
+    def plus_sink(self, members: frozenset) -> "GraphValue":
         new = self.next_id
         added = {(s, new) for s in self.nodes if s in members}
-        return Graph(self.nodes + (new,), self.edges | added, new + 1)
+        return GraphValue(self.nodes + (new,), self.edges | added, new + 1)
 
     def successors(self, u: int) -> list[int]:
         return [b for (a, b) in self.edges if a == u]
@@ -75,7 +75,7 @@ class Graph:
 
 
 @dataclass(frozen=True)
-class Order:
+class OrderValue:
     """Nodes listed from first to last: p(seq[i]) = i + 1."""
 
     seq: tuple[int, ...]
@@ -93,14 +93,14 @@ class NodeV:
 
 
 @dataclass(frozen=True)
-class NodeSet:
+class NodeSetValue:
     members: frozenset
 
     def text(self) -> str:
         return "{" + ", ".join(map(str, sorted(self.members))) + "}"
 
 
-Value = Union[Graph, Order, NodeV, NodeSet, Fraction, bool]
+Value = Union[GraphValue, OrderValue, NodeV, NodeSetValue, Fraction, bool]
 
 ORDER_LIMIT = 9  # enumerating the orders of more nodes than this is too slow here
 
@@ -137,7 +137,7 @@ def _eval(e: A.Expr, env: dict) -> Value:
         return -_number(e.operand, env)
     if isinstance(e, A.Card):
         inner = _eval(e.operand, env)
-        if isinstance(inner, NodeSet):
+        if isinstance(inner, NodeSetValue):
             return Fraction(len(inner.members))
         if isinstance(inner, Fraction):
             return abs(inner)
@@ -172,7 +172,7 @@ def _compare(e: A.Compare, env: dict) -> bool:
 
 def _binop(e: A.BinOp, env: dict) -> Value:
     left = _eval(e.left, env)
-    if isinstance(left, Graph):
+    if isinstance(left, GraphValue):
         if e.op == "-":
             v = _eval(e.right, env)
             if not isinstance(v, NodeV):
@@ -180,7 +180,7 @@ def _binop(e: A.BinOp, env: dict) -> Value:
             return left.minus(v.id)
         if e.op == "+" and isinstance(e.right, A.Call) and _fname(e.right) == "sink":
             s = _eval(e.right.args[0], env)
-            if not isinstance(s, NodeSet):
+            if not isinstance(s, NodeSetValue):
                 raise NotEvaluable("sink(S) takes a set of nodes")
             return left.plus_sink(s.members)
         raise NotEvaluable("unknown graph operation")
@@ -206,9 +206,9 @@ def _fname(e: A.Call) -> str:
     return e.func.id if isinstance(e.func, A.Name) else ""
 
 
-def _graph(e: A.Expr, env: dict) -> Graph:
+def _graph(e: A.Expr, env: dict) -> GraphValue:
     g = _eval(e, env)
-    if not isinstance(g, Graph):
+    if not isinstance(g, GraphValue):
         raise NotEvaluable("expected a graph")
     return g
 
@@ -220,7 +220,7 @@ def _node(e: A.Expr, env: dict) -> int:
     return v.id
 
 
-def graph_literal(e: A.Call) -> Graph:
+def graph_literal(e: A.Call) -> GraphValue:
     """`graph(3, [1->2, 2->3])`; raises NotEvaluable when it is not one."""
     if len(e.args) != 2 or not isinstance(e.args[0], A.Num) or e.args[0].value.denominator != 1:
         raise NotEvaluable("a graph literal is graph(n, [u->v, ...])")
@@ -235,12 +235,12 @@ def graph_literal(e: A.Call) -> Graph:
         if not ok or not all(1 <= int(s.value) <= n for s in (item.left, item.right)):
             raise NotEvaluable(f"edges of graph({n}, ...) are written u->v with 1 <= u, v <= {n}")
         edges.add((int(item.left.value), int(item.right.value)))
-    return Graph.make(n, edges)
+    return GraphValue.make(n, edges)
 
 
 def _call(e: A.Call, env: dict) -> Value:
     name = _fname(e)
-    if name in env and isinstance(env[name], Order):
+    if name in env and isinstance(env[name], OrderValue):
         return Fraction(env[name].position(_node(e.args[0], env)))
     meaning = CALLS.get(name)
     if meaning is None:
@@ -304,14 +304,14 @@ def _edges(e: A.Call, env: dict) -> Fraction:
 
 def _card(e: A.Call, env: dict) -> Fraction:
     s = _eval(e.args[0], env)
-    if not isinstance(s, NodeSet):
+    if not isinstance(s, NodeSetValue):
         raise NotEvaluable("card takes a set of nodes")
     return Fraction(len(s.members))
 
 
 def _topological(e: A.Call, env: dict) -> bool:
     p, g = _eval(e.args[0], env), _graph(e.args[1], env)
-    if not isinstance(p, Order):
+    if not isinstance(p, OrderValue):
         raise NotEvaluable("topological takes an order")
     if any(u not in p.seq for u in g.nodes):
         return False
@@ -335,7 +335,7 @@ def domain_values(binder: A.Binder, env: dict) -> list:
     """Every value a bound variable can take, given the values of the outer ones."""
     if binder.kind == "subset":
         g = _graph(binder.domain.expr.args[0], env)
-        return [NodeSet(frozenset(c)) for k in range(len(g.nodes) + 1)
+        return [NodeSetValue(frozenset(c)) for k in range(len(g.nodes) + 1)
                 for c in itertools.combinations(g.nodes, k)]
     dom = binder.domain
     if isinstance(dom, A.Range):
@@ -355,7 +355,7 @@ def _in_orders(e: A.Call, env: dict) -> list:
     g = _graph(e.args[0], env)
     if len(g.nodes) > ORDER_LIMIT:
         raise NotEvaluable(f"too many orders of {len(g.nodes)} nodes to enumerate")
-    return [Order(seq) for seq in itertools.permutations(g.nodes)]
+    return [OrderValue(seq) for seq in itertools.permutations(g.nodes)]
 
 
 @dataclass(frozen=True)
@@ -368,7 +368,7 @@ class GraphRange:
     high: int
 
     def __contains__(self, g) -> bool:
-        return isinstance(g, Graph) and self.low <= len(g.nodes) <= self.high
+        return isinstance(g, GraphValue) and self.low <= len(g.nodes) <= self.high
 
     def __iter__(self):
         raise NotEvaluable("a quantifier over all graphs is not evaluated on one graph")
