@@ -17,6 +17,7 @@ again from its syntax tree with the concrete functions as values.
 from __future__ import annotations
 
 import itertools
+import math
 from typing import Optional
 
 import sympy as sp
@@ -24,7 +25,9 @@ from sympy.core.function import AppliedUndef
 
 from prove import sorts as S
 from prove.backends.identity import instances as I
+from prove.backends.base import Deadline, Limits
 from prove.backends.identity import points as P
+from prove.backends.identity import region as R
 from prove.backends import internal
 from prove.backends.identity.exact import rewrites_to_zero, show_expr
 from prove.backends.identity.instances import matrix_part, vector_part
@@ -32,9 +35,9 @@ from prove.backends.identity.sympy_translate import Fn, ToSympy, _spread, is_mat
 from prove.backends.identity.undefined import outside_domain
 from prove.verdict import Outcome, Verdict
 
-POINTS = [sp.Integer(1), sp.Rational(1, 2), sp.Integer(2), sp.Integer(-1), sp.Integer(0), sp.Rational(-3, 2)]
 MAX_COMBOS = 80
 CROSS_COMBOS = 12  # concrete functions tried against a proof
+QUICK_COMBOS = 2  # tried before any simplifying: a wrong rule usually fails for the first ones
 
 _DERIVED: dict = {}  # canonical derivative name -> (base name, counts)
 
@@ -118,8 +121,9 @@ def _candidates(name: str, sort: S.Fun, values: dict) -> list:
                   xs[0] ** 2 * xs[-1] + xs[-1], sp.exp(xs[0]) + xs[-1] ** 3]
     out = []
     if m is None:
+        shape = _source_shape(sort, values)
         for body in scalar:
-            out.append(([(name, sp.Lambda(tuple(xs), body))], _text(name, xs, body)))
+            out.append(([(name, sp.Lambda(tuple(xs), body))], _text(name, xs, body, shape)))
         return out
     t = sp.Dummy("t", real=True)
     xs = [t]
@@ -135,10 +139,24 @@ def _candidates(name: str, sort: S.Fun, values: dict) -> list:
 def _dim(s, values) -> int:
     if isinstance(s, S.Vec):
         return s.dim if isinstance(s.dim, int) else values[s.dim]
+    if isinstance(s, S.Mat):  # a function of a matrix takes its entries, row by row
+        return math.prod(d if isinstance(d, int) else values[d] for d in (s.rows, s.cols))
     return 1
 
 
-def _text(name, xs, body) -> str:
+def _source_shape(sort: S.Fun, values: dict) -> tuple:
+    """The Fn arity shape of an abstract function: () for R, (n,) for R^n, (r, c) for a matrix."""
+    s = sort.source
+    if isinstance(s, S.Mat):
+        return tuple(d if isinstance(d, int) else values[d] for d in (s.rows, s.cols))
+    k = _dim(s, values)
+    return () if k == 1 else (k,)
+
+
+def _text(name, xs, body, shape=()) -> str:
+    if len(shape) == 2:  # g(X) = X[1,1]*X[1,2]: the entries by their place in the argument
+        names = {x: f"X[{i // shape[1] + 1},{i % shape[1] + 1}]" for i, x in enumerate(xs)}
+        return f"{name}(X) = {show_expr(body, names)}"
     args = ", ".join(map(show_expr, xs))  # a Dummy argument prints as its plain name
     value = "[" + ", ".join(show_expr(c) for c in body) + "]" if isinstance(body, list) else show_expr(body)
     return f"{name}({args}) = {value}"
@@ -221,30 +239,41 @@ def concrete_fn(name: str, sort: S.Fun, table: dict, values: dict) -> Fn:
         outs = [p(*args) for p in parts]
         return sp.ImmutableMatrix(outs) if vector else outs[0]
 
-    return Fn(() if k == 1 else (k,), apply, name)
+    return Fn(_source_shape(sort, values), apply, name)
 
 
 # ------------------------------------------------------------- refutation
 
 
-def refute(claim, inst, goal, cross: bool = False) -> Optional[Outcome]:
-    """A concrete function and a point where the goal fails, re-checked."""
+def refute(claim, inst, goal, cross: bool = False, deadline: Optional[Deadline] = None,
+           quick: bool = False) -> Optional[Outcome]:
+    """A concrete function and a point where the goal fails, re-checked.
+    Points vary per unknown and per entry (`region.varied`), then lie inside
+    the hypotheses' polynomial region (`region.inside`).  `quick`: the first
+    few functions at the simplest points only, before any simplifying."""
     funs = function_names(claim)
     lhs, rhs = canonical(I.apply_solved(goal.lhs, inst)), canonical(I.apply_solved(goal.rhs, inst))
-    conds = [(canonical(a), op, canonical(b)) for a, op, b in inst.conditions]
+    conds = [(canonical(I.apply_solved(a, inst)), op, canonical(I.apply_solved(b, inst)))
+             for a, op, b in inst.conditions]
     syms = [s for s in I.all_symbols(inst) if s not in inst.solved]
-    for table, texts in assignments(funs, inst.values, CROSS_COMBOS if cross else MAX_COMBOS):
+    deadline = deadline or Limits().deadline(P.REGION_SHARE)
+    combos = QUICK_COMBOS if quick else CROSS_COMBOS if cross else MAX_COMBOS
+    for table, texts in assignments(funs, inst.values, combos):
         a, b = instantiate(lhs, table).doit(), instantiate(rhs, table).doit()
         cs = [(instantiate(x, table).doit(), op, instantiate(y, table).doit()) for x, op, y in conds]
-        for v in POINTS:
-            point = {s: v for s in syms}
+        scalar = [c for c in cs if not (is_matrix(c[0]) or is_matrix(c[2]))]
+        candidates = R.varied(syms, draws=0 if cross or quick else R.DRAWS)
+        if scalar and not (cross or quick):
+            candidates = itertools.chain(candidates, R.inside(syms, scalar, deadline))
+        for point in candidates:
             if not all(_condition(x, op, y, point, inst) for x, op, y in cs):
                 continue
             if P.holds_at(I.Goal(a, b, goal.rel, goal.instance), point) is False:
-                if not recheck(claim, inst.values, point, table):
+                full = P.complete(point, inst)  # the unknowns an equation hypothesis solved
+                if not recheck(claim, inst.values, full, table):
                     continue
                 witness = dict(texts)
-                witness.update({k: v for k, v in P.witness(claim, inst, point).items() if k not in funs})
+                witness.update({k: v for k, v in P.witness(claim, inst, full).items() if k not in funs})
                 how = ("sympy: the difference simplified to 0, but not for this function" if cross
                        else "sympy: exact evaluation with concrete functions")
                 return Outcome(Verdict.REFUTED, method=how + ", re-checked", witness=witness)

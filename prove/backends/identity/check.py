@@ -27,13 +27,13 @@ from prove.verdict import Outcome
 
 def check(claim: Claim, limits: Limits = Limits()) -> Outcome:
     try:
-        return _check(claim)
+        return _check(claim, limits)
     except Untranslatable as exc:
         return Outcome.unknown(str(exc), method="sympy")
 
 
-def _check(claim: Claim) -> Outcome:
+def _check(claim: Claim, limits: Limits) -> Outcome:
     outcome = symbolic.attempt(claim)  # any n, or many index instances: indexed symbols and sums
     if outcome is not None:
         return outcome
-    return concrete.check_instances(claim, concrete.dim_range(claim))
+    return concrete.check_instances(claim, concrete.dim_range(claim), limits)

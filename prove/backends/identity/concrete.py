@@ -8,6 +8,7 @@ import itertools
 from typing import Optional
 
 from prove import sorts as S
+from prove.backends.base import Deadline, Limits
 from prove.claim import Claim
 from prove.backends.identity import abstract
 from prove.backends.identity.exact import rewrites_to_zero
@@ -18,6 +19,9 @@ from prove.backends.identity.instances import (
 from prove.backends.identity.points import SEARCH_POINTS, cross_check, describe_instance, refutation, search
 from prove.backends.identity.sympy_translate import Untranslatable
 from prove.verdict import Outcome, Verdict
+
+SEARCH_SHARE = 0.5  # of the claim's time, for the Z3 models that place points inside the hypotheses
+
 
 def dim_range(claim: Claim) -> range:
     """Eight sizes for vector lengths (n = 1..8 for n >= 1); four once a
@@ -34,15 +38,15 @@ def dim_range(claim: Claim) -> range:
     return SYMBOLIC_DIMS
 
 
-def check_instances(claim: Claim, dims: range) -> Outcome:
+def check_instances(claim: Claim, dims: range, limits: Limits = Limits()) -> Outcome:
     """The instance-by-instance check alone, dimension variables over `dims`."""
     try:
-        return _check_instances(claim, dims)
+        return _check_instances(claim, dims, limits.deadline(SEARCH_SHARE))
     except Untranslatable as exc:
         return Outcome.unknown(str(exc), method="sympy")
 
 
-def _check_instances(claim: Claim, dim_range: range) -> Outcome:
+def _check_instances(claim: Claim, dim_range: range, deadline: Deadline) -> Outcome:
     sizes = enumerate_sizes(claim, dim_range)
     bound = None if sizes.complete else sizes.bound()  # built from the instances enumerated
     cases = [make_instance(claim, values) for values in sizes.values]
@@ -55,6 +59,11 @@ def _check_instances(claim: Claim, dim_range: range) -> Outcome:
     goals: list[tuple[Instance, Goal]] = [(inst, g) for inst in cases for g in instance_goals(claim, inst)]
 
     functions = abstract.function_names(claim)  # f: R^2 -> R, any smooth function
+    if functions:  # simplifying a wrong rule's difference takes seconds; the first concrete functions take ms
+        for inst, g in goals:
+            outcome = abstract.refute(claim, inst, g, quick=True, deadline=deadline)
+            if outcome is not None:
+                return outcome
     open_goals = []
     for inst, g in goals:
         if g.rel != "=":
@@ -69,7 +78,7 @@ def _check_instances(claim: Claim, dim_range: range) -> Outcome:
     for inst, g in goals:
         if id(g) in open_ids:
             continue
-        outcome = _counterexample(claim, inst, g, functions, closed=True)
+        outcome = _counterexample(claim, inst, g, functions, closed=True, deadline=deadline)
         if outcome is not None:
             return outcome
 
@@ -85,7 +94,7 @@ def _check_instances(claim: Claim, dim_range: range) -> Outcome:
         return Outcome(Verdict.PROVED, method=method)
 
     for inst, g in open_goals:
-        outcome = _counterexample(claim, inst, g, functions, closed=False)
+        outcome = _counterexample(claim, inst, g, functions, closed=False, deadline=deadline)
         if outcome is not None:
             return outcome
     inst, g = open_goals[0]
@@ -98,17 +107,18 @@ def _check_instances(claim: Claim, dim_range: range) -> Outcome:
     return Outcome.unknown(reason, method="sympy")
 
 
-def _counterexample(claim: Claim, inst: Instance, g: Goal, functions, closed: bool) -> Optional[Outcome]:
+def _counterexample(claim: Claim, inst: Instance, g: Goal, functions, closed: bool,
+                    deadline: Deadline) -> Optional[Outcome]:
     """A re-checked refutation of one goal, or None. A goal that rewriting
     `closed` is only evaluated at a few points (the simplifier's cross-check);
     an open one is searched. Abstract functions are replaced by concrete ones."""
     if functions:
-        return abstract.refute(claim, inst, g, cross=closed)
+        return abstract.refute(claim, inst, g, cross=closed, deadline=deadline)
     if closed:
         point = cross_check(g, inst, claim)
         method = "sympy: the difference simplified to 0, but not at this point"
     else:
-        point = search(g, inst, claim)
+        point = search(g, inst, claim, deadline)
         method = "sympy: exact evaluation at a point"
     return refutation(claim, inst, g, point, method) if point is not None else None
 

@@ -308,6 +308,10 @@ def vector_part(name: str, i: int) -> str:
 def _abstract_function(name: str, sort: S.Fun, values: dict) -> Fn:
     """An arbitrary smooth function: SymPy undefined functions, one per output entry."""
     k = _dim(sort.source.dim, values) if isinstance(sort.source, S.Vec) else 1
+    shape = () if k == 1 else (k,)
+    if isinstance(sort.source, S.Mat):  # g: R^(2x2) -> R, one undefined function of the entries, row by row
+        shape = (_dim(sort.source.rows, values), _dim(sort.source.cols, values))
+        k = shape[0] * shape[1]
     rows_cols = None
     if isinstance(sort.target, S.Vec):
         m = _dim(sort.target.dim, values)
@@ -329,7 +333,7 @@ def _abstract_function(name: str, sort: S.Fun, values: dict) -> Fn:
             return sp.ImmutableMatrix(rows_cols[0], rows_cols[1], outs)
         return outs[0] if len(outs) == 1 and not isinstance(sort.target, S.Vec) else sp.ImmutableMatrix(outs)
 
-    return Fn(() if k == 1 else (k,), apply, name)
+    return Fn(shape, apply, name)
 
 
 def add_hypothesis(expr: A.Expr, tr: ToSympy, inst: Instance) -> None:

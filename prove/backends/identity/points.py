@@ -21,7 +21,9 @@ from typing import Optional
 
 import sympy as sp
 
+from prove.backends.base import Deadline, Limits
 from prove.claim import Claim
+from prove.backends.identity import region
 from prove.backends.identity.exact import certainly_nonzero, not_real, show_number, value_at
 from prove.backends.identity.instances import (
     Goal, Instance, add_hypothesis, all_symbols, apply_solved, goals_of, make_instance,
@@ -34,6 +36,7 @@ POOL = [sp.Integer(v) for v in (0, 1, -1, 2, -2, 3)] + [sp.Rational(1, 2), sp.Ra
                                                          sp.Rational(1, 3), sp.Rational(3, 2)]
 CROSS_CHECKS = 3
 SEARCH_POINTS = 40
+REGION_SHARE = 0.3  # of the claim's time, for the Z3 models of the hypotheses when no limits are passed
 
 
 def points(inst: Instance, count: int, seed: int):
@@ -97,16 +100,27 @@ def conditions_hold(inst: Instance, point: dict) -> bool:
     return True
 
 
-def search(goal: Goal, inst: Instance, claim: Claim) -> Optional[dict]:
-    for point in points(inst, SEARCH_POINTS, seed=17):
+def search(goal: Goal, inst: Instance, claim: Claim, deadline: Optional[Deadline] = None) -> Optional[dict]:
+    """The simplest points first, then points inside the hypotheses' region
+    (`region.inside`: a Z3 model refined to simple rationals)."""
+    solved = Goal(apply_solved(goal.lhs, inst), apply_solved(goal.rhs, inst), goal.rel, goal.instance)
+    for point in itertools.chain(points(inst, SEARCH_POINTS, seed=17), _in_region(solved, inst, deadline)):
         full = complete(point, inst)
         if not conditions_hold(inst, full):
             continue
-        if holds_at(Goal(goal.lhs.xreplace(inst.solved) if inst.solved else goal.lhs,
-                          goal.rhs.xreplace(inst.solved) if inst.solved else goal.rhs,
-                          goal.rel, goal.instance), point) is False:
+        if holds_at(solved, point) is False:
             return full
     return None
+
+
+def _in_region(goal: Goal, inst: Instance, deadline: Optional[Deadline]):
+    syms = [s for s in all_symbols(inst) if s not in inst.solved]
+    if not syms or is_matrix(goal.lhs) or is_matrix(goal.rhs):
+        return
+    conds = [(apply_solved(a, inst), op, apply_solved(b, inst)) for a, op, b in inst.conditions
+             if not (is_matrix(a) or is_matrix(b))]
+    yield from region.inside(syms, conds, deadline or Limits().deadline(REGION_SHARE),
+                             (goal.lhs, goal.rel, goal.rhs))
 
 
 def cross_check(goal: Goal, inst: Instance, claim: Claim) -> Optional[dict]:

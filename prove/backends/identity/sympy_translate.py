@@ -13,6 +13,7 @@ denominator can still be seen (`prove.backends.identity.definedness` reads them)
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Callable, Optional
@@ -434,8 +435,10 @@ class ToSympy:
         return sp.ImmutableMatrix([[sp.diff(expr, a, b) for b in z] for a in z])
 
     def _fresh_point(self, f: Fn):
-        k = f.arity_shape[0] if f.arity_shape else 1
+        k = math.prod(f.arity_shape)
         syms = [sp.Dummy(f"u{i + 1}", real=True) for i in range(k)]
+        if len(f.arity_shape) == 2:  # a function of a matrix: the point is a matrix, row by row
+            return syms, sp.ImmutableMatrix(*f.arity_shape, syms)
         return syms, (syms[0] if not f.arity_shape else sp.ImmutableMatrix(syms))
 
     def _grad_fn(self, f: Fn) -> Fn:
@@ -443,10 +446,12 @@ class ToSympy:
         body = f.apply([point])
         self._smooth(body)
         grads = [sp.diff(body, s) for s in syms]
-        value = grads[0] if not f.arity_shape else sp.ImmutableMatrix(grads)
+        value = grads[0] if not f.arity_shape else sp.ImmutableMatrix(*point.shape, grads)
         return Fn(f.arity_shape, lambda args: _subs_point(value, syms, args), "grad")
 
     def _hessian_fn(self, f: Fn) -> Fn:
+        if len(f.arity_shape) == 2:
+            raise Untranslatable("hessian(g) of a function of a matrix is not supported here")
         syms, point = self._fresh_point(f)
         body = f.apply([point])
         self._smooth(body)
