@@ -262,10 +262,11 @@ def refute(claim, inst, goal, cross: bool = False, deadline: Optional[Deadline] 
         a, b = instantiate(lhs, table).doit(), instantiate(rhs, table).doit()
         cs = [(instantiate(x, table).doit(), op, instantiate(y, table).doit()) for x, op, y in conds]
         scalar = [c for c in cs if not (is_matrix(c[0]) or is_matrix(c[2]))]
-        candidates = R.varied(syms, draws=0 if cross or quick else R.DRAWS)
+        candidates = ((p, "") for p in R.varied(syms, draws=0 if cross or quick else R.DRAWS))
         if scalar and not (cross or quick):
-            candidates = itertools.chain(candidates, R.inside(syms, scalar, deadline))
-        for point in candidates:
+            candidates = itertools.chain(candidates, ((p, "z3: a point inside the hypotheses; ")
+                                                      for p in R.inside(syms, scalar, deadline)))
+        for point, where in candidates:
             if not all(_condition(x, op, y, point, inst) for x, op, y in cs):
                 continue
             if P.holds_at(I.Goal(a, b, goal.rel, goal.instance), point) is False:
@@ -276,7 +277,7 @@ def refute(claim, inst, goal, cross: bool = False, deadline: Optional[Deadline] 
                 witness.update({k: v for k, v in P.witness(claim, inst, full).items() if k not in funs})
                 how = ("sympy: the difference simplified to 0, but not for this function" if cross
                        else "sympy: exact evaluation with concrete functions")
-                return Outcome(Verdict.REFUTED, method=how + ", re-checked", witness=witness)
+                return Outcome(Verdict.REFUTED, method=where + how + ", re-checked", witness=witness)
     return None
 
 

@@ -16,7 +16,7 @@ from prove.backends.identity.instances import (
     MATRIX_DIMS, MAX_INSTANCES, SYMBOLIC_DIMS, Goal, Instance, apply_solved, enumerate_sizes, instance_goals,
     instances, int_value, make_instance,
 )
-from prove.backends.identity.points import SEARCH_POINTS, cross_check, describe_instance, refutation, search
+from prove.backends.identity.points import SEARCH_POINTS, cross_check, describe_instance, refutation, search, search_how
 from prove.backends.identity.sympy_translate import Untranslatable
 from prove.verdict import Outcome, Verdict
 
@@ -118,8 +118,7 @@ def _counterexample(claim: Claim, inst: Instance, g: Goal, functions, closed: bo
         point = cross_check(g, inst, claim)
         method = "sympy: the difference simplified to 0, but not at this point"
     else:
-        point = search(g, inst, claim, deadline)
-        method = "sympy: exact evaluation at a point"
+        point, method = search_how(g, inst, claim, deadline)
     return refutation(claim, inst, g, point, method) if point is not None else None
 
 

@@ -36,6 +36,8 @@ POOL = [sp.Integer(v) for v in (0, 1, -1, 2, -2, 3)] + [sp.Rational(1, 2), sp.Ra
                                                          sp.Rational(1, 3), sp.Rational(3, 2)]
 CROSS_CHECKS = 3
 SEARCH_POINTS = 40
+POINT_METHOD = "sympy: exact evaluation at a point"
+REGION_METHOD = "z3: a point inside the hypotheses, refined to simple rationals; sympy: exact evaluation there"
 REGION_SHARE = 0.3  # of the claim's time, for the Z3 models of the hypotheses when no limits are passed
 
 
@@ -101,16 +103,23 @@ def conditions_hold(inst: Instance, point: dict) -> bool:
 
 
 def search(goal: Goal, inst: Instance, claim: Claim, deadline: Optional[Deadline] = None) -> Optional[dict]:
-    """The simplest points first, then points inside the hypotheses' region
-    (`region.inside`: a Z3 model refined to simple rationals)."""
+    return search_how(goal, inst, claim, deadline)[0]
+
+
+def search_how(goal: Goal, inst: Instance, claim: Claim, deadline: Optional[Deadline] = None) -> tuple:
+    """(point, how it was found) or (None, ""): the simplest points first, then
+    points inside the hypotheses' region (`region.inside`: a Z3 model refined
+    to simple rationals)."""
     solved = Goal(apply_solved(goal.lhs, inst), apply_solved(goal.rhs, inst), goal.rel, goal.instance)
-    for point in itertools.chain(points(inst, SEARCH_POINTS, seed=17), _in_region(solved, inst, deadline)):
+    tagged = itertools.chain(((p, POINT_METHOD) for p in points(inst, SEARCH_POINTS, seed=17)),
+                             ((p, REGION_METHOD) for p in _in_region(solved, inst, deadline)))
+    for point, how in tagged:
         full = complete(point, inst)
         if not conditions_hold(inst, full):
             continue
         if holds_at(solved, point) is False:
-            return full
-    return None
+            return full, how
+    return None, ""
 
 
 def _in_region(goal: Goal, inst: Instance, deadline: Optional[Deadline]):
