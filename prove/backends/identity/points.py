@@ -124,7 +124,8 @@ def search_how(goal: Goal, inst: Instance, claim: Claim, deadline: Optional[Dead
 
 def _in_region(goal: Goal, inst: Instance, deadline: Optional[Deadline]):
     syms = [s for s in all_symbols(inst) if s not in inst.solved]
-    if not syms or is_matrix(goal.lhs) or is_matrix(goal.rhs):
+    # only where hypotheses restrict the points: a claim without them is searched by the pool alone
+    if not syms or not inst.conditions or is_matrix(goal.lhs) or is_matrix(goal.rhs):
         return
     conds = [(apply_solved(a, inst), op, apply_solved(b, inst)) for a, op, b in inst.conditions
              if not (is_matrix(a) or is_matrix(b))]
