@@ -73,8 +73,8 @@ def _with_witness(claim: Claim, q: A.Quant, chosen: dict, limits: Limits, how: s
     shown = ", ".join(f"{n} = {_text(e)}" for n, e in chosen.items())
     try:
         sub = sub_claim(claim, inner)
-    except ProveError as exc:
-        return Outcome.unknown(f"the witness {shown} does not fit the claim ({exc.message})", method=METHOD)
+    except (ProveError, Untranslatable) as exc:
+        return Outcome.unknown(f"the witness {shown} does not fit the claim ({exc})", method=METHOD)
     out = run_sub(sub, limits)
     if out.verdict in (Verdict.PROVED, Verdict.VERIFIED):
         return replace(out, method=f"{METHOD}: witness {shown} ({how}), the body holds there: {out.method}")
@@ -91,12 +91,12 @@ def _search(claim: Claim, q: A.Quant, limits: Limits, deadline) -> Outcome:
     tr = ToSympy(dict(syms))
     try:
         parts = [P.translate(b.where, tr) for b in q.binders if b.where is not None]
-        body = P.Conn("and", tuple(parts) + (P.translate(q.body, tr),))
+        body = P.Connective("and", tuple(parts) + (P.translate(q.body, tr),))
         form = P.Z3Form(abstract=False)
         goal = form.prop(body)
     except Untranslatable as exc:
         return Outcome.unknown(str(exc), method=METHOD)
-    except P.NotPolynomial as exc:
+    except P.NotInZ3 as exc:
         return Outcome.unknown(f"not searched: {exc} (Z3 takes polynomial atoms); give a `witness`",
                                method=METHOD)
     z3 = form.z3

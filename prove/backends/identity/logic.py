@@ -38,7 +38,7 @@ import sympy as sp
 from prove import ast as A
 from prove import sorts as S
 from prove.backends.base import Limits
-from prove.claim import Claim, Family, ModuleContext
+from prove.claim import Claim, Family, Variable
 from prove.errors import ProveError
 from prove.backends.identity import props as P
 from prove.backends.identity.instances import enumerate_sizes, make_instance
@@ -169,14 +169,37 @@ def _dims(d) -> set:
 
 
 def sub_claim(claim: Claim, inner: A.Expr, hints: tuple = ()) -> Claim:
-    """`inner` as a claim of its own, under the claim's outer `forall`s (a
-    nested `forall` right under them joins them, renamed apart)."""
-    from prove.elaborate import elaborate  # late: the elaborator imports the vocabulary
-    outer = {v.name for v in claim.variables}
-    if isinstance(inner, A.Quant) and inner.kind == "forall":
-        inner = _apart(inner, frozenset(outer))
-    decl = replace(claim.decl, body=with_body(claim.decl.body, inner), hints=hints, expect=None)
-    return elaborate(decl, claim.path, ModuleContext())
+    """`inner` as a claim of its own, with the claim's variables and
+    hypotheses (a `forall` at its front joins them, renamed apart)."""
+    variables, hyps, sorts = list(claim.variables), list(claim.hypotheses), dict(claim.sorts)
+    while isinstance(inner, A.Quant) and inner.kind == "forall":
+        q = _apart(inner, frozenset(v.name for v in variables))
+        for b in q.binders:
+            sort = _binder_sort(b)
+            bound = (b.kind, b.bound) if b.kind != "in" else None
+            variables.append(Variable(b.name, sort, b.span, domain=b.domain if b.kind == "in" else None,
+                                      bound=bound))
+            sorts[b.name] = sort
+            if b.where is not None:
+                hyps.append(b.where)
+        inner = q.body
+    decl = replace(claim.decl, hints=hints, expect=None)
+    return replace(claim, decl=decl, variables=tuple(variables), hypotheses=tuple(hyps), body=inner, sorts=sorts)
+
+
+def _binder_sort(b: A.Binder) -> S.Sort:
+    if b.kind in ("<=", ">=", "<", ">", "=", "!="):
+        return S.INT
+    if b.kind == "in" and isinstance(b.domain, A.Range):
+        return S.INT
+    if b.kind == "in" and isinstance(b.domain, A.Space) and b.domain.field_ == "R":
+        shape = b.domain.shape
+        if shape == ():
+            return S.REAL
+        if len(shape) == 1:
+            return S.Vec(shape[0])
+        return S.Mat(shape[0], shape[1])
+    raise Untranslatable(f"a nested binder `{b.name}` of this kind is not taken by the logic check")
 
 
 def run_sub(claim: Claim, limits: Limits) -> Outcome:
@@ -200,8 +223,8 @@ def _conjunction(claim: Claim, parts: list, limits: Limits) -> Outcome:
     for p in parts:
         try:
             sub = sub_claim(claim, p, tuple(h for h in claim.hints if h.kind == "witness"))
-        except ProveError as exc:
-            return Outcome.unknown(f"a conjunct could not be checked on its own ({exc.message})", method=METHOD)
+        except (ProveError, Untranslatable) as exc:
+            return Outcome.unknown(f"a conjunct could not be checked on its own ({exc})", method=METHOD)
         out = run_sub(sub, limits)
         if out.verdict is Verdict.REFUTED:
             return replace(out, method=f"{METHOD}: conjunct {len(outcomes) + 1} of {len(parts)} refuted; "
@@ -225,7 +248,7 @@ def formulas(claim: Claim, values: dict):
     """(instance, hypotheses, body) of one instance, translated from the tree."""
     inst = make_instance(claim, values)
     tr = ToSympy(inst.env)
-    hyps = P.Conn("and", tuple(P.translate(h, tr) for h in claim.hypotheses))
+    hyps = P.Connective("and", tuple(P.translate(h, tr) for h in claim.hypotheses))
     return inst, hyps, P.translate(claim.body, tr)
 
 
@@ -278,7 +301,7 @@ def solve(hyps: P.Prop, body: P.Prop, deadline, abstract: bool = True):
     try:
         form = P.Z3Form(abstract=abstract)
         h, b = form.prop(hyps), form.prop(body)
-    except P.NotPolynomial as exc:
+    except P.NotInZ3 as exc:
         return "open", None, f"not decided: {exc} (Z3 takes polynomial atoms)"
     z3 = form.z3
     s = z3.Solver()

@@ -19,7 +19,7 @@ Two ways to judge the tree, each independent of the other:
   so `unsat` still proves, while a model then proves nothing and is never
   used as a counterexample.  Roots, powers with a variable base and a
   fractional or negative exponent, and every partial function make the
-  translation fail (`NotPolynomial`): the caller is then `unknown`.
+  translation fail (`NotInZ3`): the caller is then `unknown`.
 """
 
 from __future__ import annotations
@@ -39,24 +39,24 @@ TOL = sp.Float(10) ** -20
 
 
 @dataclass(frozen=True)
-class Atom:
+class LogicAtom:
     lhs: object
     rel: str
     rhs: object
 
 
 @dataclass(frozen=True)
-class Conn:
+class Connective:
     """A connective: `and`, `or` over parts; `not` and `iff` over one and two."""
 
     op: str
     parts: tuple
 
 
-Prop = Union[Atom, Conn, bool]
+Prop = Union[LogicAtom, Connective, bool]
 
 
-class NotPolynomial(Exception):
+class NotInZ3(Exception):
     """The formula has a part Z3's real arithmetic cannot take exactly."""
 
 
@@ -66,36 +66,36 @@ class NotPolynomial(Exception):
 def translate(node: A.Expr, tr: ToSympy) -> Prop:
     """The formula of `node` under the instance's translator."""
     if isinstance(node, A.And):
-        return Conn("and", tuple(translate(o, tr) for o in node.operands))
+        return Connective("and", tuple(translate(o, tr) for o in node.operands))
     if isinstance(node, A.Or):
-        return Conn("or", tuple(translate(o, tr) for o in node.operands))
+        return Connective("or", tuple(translate(o, tr) for o in node.operands))
     if isinstance(node, A.Not):
-        return Conn("not", (translate(node.operand, tr),))
+        return Connective("not", (translate(node.operand, tr),))
     if isinstance(node, A.Implies):
-        return Conn("or", (Conn("not", (translate(node.left, tr),)), translate(node.right, tr)))
+        return Connective("or", (Connective("not", (translate(node.left, tr),)), translate(node.right, tr)))
     if isinstance(node, A.Iff):
-        return Conn("iff", (translate(node.left, tr), translate(node.right, tr)))
+        return Connective("iff", (translate(node.left, tr), translate(node.right, tr)))
     if isinstance(node, A.Quant):
         return _finite_quant(node, tr)
     if (isinstance(node, A.Call) and isinstance(node.func, A.Name) and node.func.id == "invertible"
             and len(node.args) == 1):
         m = tr(node.args[0])
-        return Atom(m.det() if is_matrix(m) else m, "!=", sp.Integer(0))
+        return LogicAtom(m.det() if is_matrix(m) else m, "!=", sp.Integer(0))
     if isinstance(node, A.Compare):
         sides = [tr(o) for o in node.operands]
-        return Conn("and", tuple(_pair(a, op, b) for op, a, b in zip(node.ops, sides, sides[1:])))
+        return Connective("and", tuple(_pair(a, op, b) for op, a, b in zip(node.ops, sides, sides[1:])))
     raise Untranslatable(f"{type(node).__name__} is not a formula the logic check takes")
 
 
 def _pair(a, op: str, b) -> Prop:
     if not (is_matrix(a) or is_matrix(b)):
-        return Atom(a, op, b)
+        return LogicAtom(a, op, b)
     if not (is_matrix(a) and is_matrix(b)) or a.shape != b.shape:
         raise Untranslatable("vectors and matrices are compared with one of the same shape")
     if op == "=":
-        return Conn("and", tuple(Atom(x, "=", y) for x, y in zip(a, b)))
+        return Connective("and", tuple(LogicAtom(x, "=", y) for x, y in zip(a, b)))
     if op == "!=":  # two vectors differ when some entry does
-        return Conn("or", tuple(Atom(x, "!=", y) for x, y in zip(a, b)))
+        return Connective("or", tuple(LogicAtom(x, "!=", y) for x, y in zip(a, b)))
     raise Untranslatable(f"`{op}` compares numbers, not vectors or matrices")
 
 
@@ -124,13 +124,13 @@ def _finite_quant(node: A.Quant, tr: ToSympy) -> Prop:
             before = len(parts)
             expand(i + 1, inner)
             cond = translate(b.where, inner)
-            body = Conn("and", tuple(parts[before:]))
+            body = Connective("and", tuple(parts[before:]))
             del parts[before:]
-            parts.append(Conn("or", (Conn("not", (cond,)), body)) if node.kind == "forall"
-                         else Conn("and", (cond, body)))
+            parts.append(Connective("or", (Connective("not", (cond,)), body)) if node.kind == "forall"
+                         else Connective("and", (cond, body)))
 
     expand(0, tr)
-    return Conn("and" if node.kind == "forall" else "or", tuple(parts))
+    return Connective("and" if node.kind == "forall" else "or", tuple(parts))
 
 
 # ------------------------------------------------------ three-valued value
@@ -141,7 +141,7 @@ def _exact(e, point: dict):
     return v if isinstance(v, sp.Rational) else None
 
 
-def atom_at(atom: Atom, point: dict) -> Optional[bool]:
+def atom_at(atom: LogicAtom, point: dict) -> Optional[bool]:
     a, b = _exact(atom.lhs, point), _exact(atom.rhs, point)
     if a is not None and b is not None:  # exact rationals: compared exactly, 0 included
         return {"=": a == b, "!=": a != b, "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[atom.rel]
@@ -158,7 +158,7 @@ def value_at(p: Prop, point: dict) -> Optional[bool]:
     """Kleene's three values at an exact point (see the module docstring)."""
     if isinstance(p, bool):
         return p
-    if isinstance(p, Atom):
+    if isinstance(p, LogicAtom):
         return atom_at(p, point)
     vals = [value_at(q, point) for q in p.parts]
     if p.op == "not":
@@ -171,9 +171,9 @@ def value_at(p: Prop, point: dict) -> Optional[bool]:
 
 
 def atoms(p: Prop) -> list:
-    if isinstance(p, Atom):
+    if isinstance(p, LogicAtom):
         return [p]
-    if isinstance(p, Conn):
+    if isinstance(p, Connective):
         return [a for q in p.parts for a in atoms(q)]
     return []
 
@@ -210,7 +210,7 @@ class Z3Form:
         z3 = self.z3
         if isinstance(p, bool):
             return z3.BoolVal(p)
-        if isinstance(p, Atom):
+        if isinstance(p, LogicAtom):
             a, b = self.term(p.lhs), self.term(p.rhs)
             return {"=": a == b, "!=": a != b, "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[p.rel]
         parts = [self.prop(q) for q in p.parts]
@@ -247,7 +247,7 @@ class Z3Form:
                 return out
             if isinstance(k, sp.Integer) and isinstance(base, sp.Rational) and base != 0:
                 return self.term(base ** k)
-            raise NotPolynomial(f"{e} is not a polynomial")
+            raise NotInZ3(f"{e} is not a polynomial")
         if isinstance(e, sp.Abs):
             a = self.term(e.args[0])
             return z3.If(a >= 0, a, -a)
@@ -263,7 +263,7 @@ class Z3Form:
                 if isinstance(e, sp.exp):
                     self.side.append(self.fresh[e] > 0)
             return self.fresh[e]
-        raise NotPolynomial(f"{e} is not a polynomial")
+        raise NotInZ3(f"{e} is not a polynomial")
 
     def rational_model(self, model) -> Optional[dict]:
         """The model's values as SymPy rationals, None when one is irrational."""
