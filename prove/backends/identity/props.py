@@ -31,6 +31,7 @@ from typing import Optional, Union
 import sympy as sp
 
 from prove import ast as A
+from prove.backends import internal
 from prove.backends.identity.exact import value_at as _certified
 from prove.backends.identity.instances import int_value
 from prove.backends.identity.sympy_translate import ToSympy, Untranslatable, is_matrix
@@ -228,7 +229,7 @@ class Z3Form:
             return z3.RealVal(str(Fraction(int(e.p), int(e.q))))
         if isinstance(e, sp.Symbol):
             if e not in self.vars:
-                self.vars[e] = z3.Real(f"v{len(self.vars)}")
+                self.vars[e] = z3.Real(internal.name("v", len(self.vars)))
             return self.vars[e]
         if isinstance(e, sp.Add):
             return z3.Sum(*[self.term(a) for a in e.args])
@@ -259,7 +260,7 @@ class Z3Form:
             return out
         if self.abstract and isinstance(e, (sp.exp, sp.sin, sp.cos, sp.atan, sp.tanh, sp.erf)):
             if e not in self.fresh:
-                self.fresh[e] = z3.Real(f"u{len(self.fresh)}")
+                self.fresh[e] = z3.Real(internal.name("u", len(self.fresh)))
                 if isinstance(e, sp.exp):
                     self.side.append(self.fresh[e] > 0)
             return self.fresh[e]
