@@ -20,14 +20,23 @@ from __future__ import annotations
 from prove.backends.base import Limits
 from prove.claim import Claim
 from prove.backends.identity import concrete
+from prove.backends.identity import logic
 from prove.backends.identity import symbolic
 from prove.backends.identity.sympy_translate import Untranslatable
-from prove.verdict import Outcome
+from prove.verdict import Outcome, Verdict
 
 
 def check(claim: Claim, limits: Limits = Limits()) -> Outcome:
     try:
-        return _check(claim, limits)
+        outcome = logic.attempt(claim, limits)  # or, not, iff, exists, nested forall, vector !=
+        if outcome is not None:
+            return outcome
+        outcome = _check(claim, limits)
+        if outcome.verdict is Verdict.UNKNOWN:  # `x^2 < 1 -> x < 1`: Z3's polynomial route may decide it
+            alt = logic.check_formula(claim, limits.deadline(0.3))
+            if alt.verdict is not Verdict.UNKNOWN:
+                return alt
+        return outcome
     except Untranslatable as exc:
         return Outcome.unknown(str(exc), method="sympy")
 

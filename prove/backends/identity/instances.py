@@ -348,6 +348,11 @@ def add_hypothesis(expr: A.Expr, tr: ToSympy, inst: Instance) -> None:
         m = tr(expr.args[0])
         inst.conditions.append((m.det() if is_matrix(m) else m, "!=", sp.Integer(0)))
         return
+    if isinstance(expr, A.Quant) and expr.kind == "forall" and all(
+            b.kind == "in" and isinstance(b.domain, A.Range) and b.where is None for b in expr.binders):
+        for values in _range_values(expr.binders, tr):  # `forall k in 1..3: y[k] = delta(k, i)`: each k
+            add_hypothesis(expr.body, tr.child(values), inst)
+        return
     if not isinstance(expr, A.Compare):
         raise Untranslatable("hypotheses other than equations and comparisons are not handled by the identity backend")
     sides = [tr(o) for o in expr.operands]
@@ -358,6 +363,10 @@ def add_hypothesis(expr: A.Expr, tr: ToSympy, inst: Instance) -> None:
                 inst.vacuous = True
         return
     for op, a, b in zip(expr.ops, sides, sides[1:]):
+        if op == "!=" and is_matrix(a) and is_matrix(b) and a.shape == b.shape:
+            # two vectors differ when some entry does: exactly when the sum of squares is not 0
+            inst.conditions.append((sp.Add(*[(x - y) ** 2 for x, y in zip(a, b)]), "!=", sp.Integer(0)))
+            continue
         if is_matrix(a) or is_matrix(b):
             if op != "=" or not (is_matrix(a) and is_matrix(b)) or a.shape != b.shape:
                 raise Untranslatable("vector and matrix hypotheses are taken as equations of one shape only")
@@ -371,6 +380,17 @@ def add_hypothesis(expr: A.Expr, tr: ToSympy, inst: Instance) -> None:
                 inst.conditions.append((a, "=", b))
         else:
             inst.conditions.append((a, op, b))
+
+
+def _range_values(binders, tr: ToSympy) -> list:
+    """Every assignment of integer values to binders `k in a..b`, in order."""
+    out = [{}]
+    for b in binders:
+        out = [{**v, b.name: k} for v in out
+               for k in range(int_value(b.domain.low, {**tr.env, **v}), int_value(b.domain.high, {**tr.env, **v}) + 1)]
+    if len(out) > MAX_INSTANCES:
+        raise Untranslatable("a hypothesis over a range has too many instances to expand")
+    return out
 
 
 def _solve_into(eq, inst: Instance) -> bool:
