@@ -48,14 +48,21 @@ def _candidates(goal, conditions: list, free: list, solved: dict) -> Iterator[di
     if len(free) > MAX_UNKNOWNS:
         return
     edges = [_expr(a - b, solved) for a, op, b in conditions if op in ("<=", ">=", "=")]
-    edges.append(_expr(goal.lhs - goal.rhs, solved))
+    edges = [e for e in edges + [_expr(goal.lhs - goal.rhs, solved)] if e is not None]
+    first = []
     for edge in edges:
-        if edge is None:
-            continue
-        unknowns = [s for s in free if s in edge.free_symbols]
-        for s in unknowns:
-            others = [o for o in free if o is not s]
+        for s in [s for s in free if s in edge.free_symbols]:
+            others = [o for o in free if o != s]
             for values in _simple_assignments(others):
+                for root in _rational_roots(edge.xreplace(values), s):
+                    first.append({**values, s: root})
+                    yield first[-1]
+    # then two edges at once: from each point above, another unknown moved
+    # onto another edge (x = 7 from x >= 7, then y = 7 from y < 7)
+    for point in first:
+        for edge in edges:
+            for s in [s for s in free if s in edge.free_symbols]:
+                values = {o: v for o, v in point.items() if o != s}
                 for root in _rational_roots(edge.xreplace(values), s):
                     yield {**values, s: root}
 
