@@ -89,8 +89,10 @@ def _rational_roots(e, s) -> list:
     try:
         if e.free_symbols != {s}:
             return []
-        num, _ = sp.fraction(sp.together(e))
-        poly = sp.Poly(num, s, domain="QQ")
+        try:
+            poly = sp.Poly(e, s, domain="QQ")
+        except BasePolynomialError:  # a rational function: the roots of its numerator
+            poly = sp.Poly(sp.fraction(sp.together(e))[0], s, domain="QQ")
         if poly.degree() < 1 or poly.degree() > MAX_DEGREE:
             return []
         return [r for r in poly.ground_roots() if isinstance(r, sp.Rational)]

@@ -97,11 +97,11 @@ def _instance(inst, goals, deadline: Deadline, encodings: set) -> Optional[Z3Rou
     alone = _check(base, deadline)
     if alone != z3.sat:  # the twin check: hypotheses and definitions must admit a point
         why = "unsatisfiable" if alone == z3.unsat else "not shown satisfiable"
-        return Z3Route(note=f"the hypotheses are {why} for Z3; nothing is proved from them")
+        return Z3Route(note=f"the hypotheses are {why}; nothing is proved from them")
     for obligation, words, earlier in enc.obligations:
         # only the definitions made before this one: its own (s^2 = e) would imply e >= 0
         if _check(facts + enc.definitions[:earlier] + [z3.Not(obligation)], deadline) != z3.unsat:
-            return Z3Route(note=f"z3 could not show {words} wherever the hypotheses hold")
+            return Z3Route(note=f"could not show {words} wherever the hypotheses hold")
     for g, target in targets:
         solver = _solver(base + [z3.Not(target)], deadline)
         answer = solver.check()
@@ -110,9 +110,9 @@ def _instance(inst, goals, deadline: Deadline, encodings: set) -> Optional[Z3Rou
         if answer == z3.sat:
             point = _rational_point(solver.model(), enc, I.all_symbols(inst), inst)
             where = f" ({g.entry})" if g.entry else ""
-            return Z3Route(note=f"z3 found the negation satisfiable{where}",
+            return Z3Route(note=f"the negation is satisfiable{where}",
                            candidate=(inst, g, point) if point is not None else None)
-        return Z3Route(note=f"z3 answered unknown ({solver.reason_unknown()})")
+        return Z3Route(note=f"unknown ({solver.reason_unknown()})")
     return None
 
 
