@@ -56,7 +56,7 @@ def dot(u, v):
     return sum(a * b for a, b in zip(u, v))
 
 
-class Case(NamedTuple):
+class InequalityCase(NamedTuple):
     name: str
     claim: str
     expect: str
@@ -65,26 +65,26 @@ class Case(NamedTuple):
 
 CASES = [
     # --- boundary and polynomial inequalities
-    Case("square_positive_wrong", "forall x in R: x^2 > 0", "refuted", sympy_at_zero(lambda x: x ** 2 > 0)),
-    Case("square_nonnegative", "forall x in R: x^2 >= 0", "proved", z3_direct(lambda x: x * x >= 0)),
-    Case("two_ab_strict_wrong", "forall a in R, b in R: a^2 + b^2 > 2*a*b", "refuted",
+    InequalityCase("square_positive_wrong", "forall x in R: x^2 > 0", "refuted", sympy_at_zero(lambda x: x ** 2 > 0)),
+    InequalityCase("square_nonnegative", "forall x in R: x^2 >= 0", "proved", z3_direct(lambda x: x * x >= 0)),
+    InequalityCase("two_ab_strict_wrong", "forall a in R, b in R: a^2 + b^2 > 2*a*b", "refuted",
          z3_direct(lambda a, b: a * a + b * b > 2 * a * b)),
-    Case("nonnegative_is_positive_wrong", "forall x in R where x >= 0: x > 0", "refuted",
+    InequalityCase("nonnegative_is_positive_wrong", "forall x in R where x >= 0: x > 0", "refuted",
          z3_direct(lambda x: x > 0, lambda x: x >= 0)),
-    Case("chord_step_closed_wrong", "forall a in R, b in R, d in R where 0 <= d and d <= 1 and b < a: "
+    InequalityCase("chord_step_closed_wrong", "forall a in R, b in R, d in R where 0 <= d and d <= 1 and b < a: "
          "(1 - d) * a + d * b < (1 - d) * a + d * a", "refuted",
          z3_direct(lambda a, b, d: (1 - d) * a + d * b < (1 - d) * a + d * a, lambda a, b, d: z3.And(0 <= d, d <= 1, b < a))),
-    Case("am_gm_polynomial", "forall a in R, b in R: (a + b)^2 >= 4*a*b", "proved",
+    InequalityCase("am_gm_polynomial", "forall a in R, b in R: (a + b)^2 >= 4*a*b", "proved",
          z3_direct(lambda a, b: (a + b) * (a + b) >= 4 * a * b)),
-    Case("am_gm", "forall a in R, b in R where a >= 0 and b >= 0: (a + b)/2 >= sqrt(a*b)", "proved",
+    InequalityCase("am_gm", "forall a in R, b in R where a >= 0 and b >= 0: (a + b)/2 >= sqrt(a*b)", "proved",
          z3_direct(lambda a, b, s: (a + b) / 2 >= s, lambda a, b, s: z3.And(a >= 0, b >= 0, s >= 0, s * s == a * b))),
-    Case("cauchy_schwarz_3", "forall u in R^3, v in R^3: dot(u, v)^2 <= dot(u, u) * dot(v, v)", "proved",
+    InequalityCase("cauchy_schwarz_3", "forall u in R^3, v in R^3: dot(u, v)^2 <= dot(u, u) * dot(v, v)", "proved",
          z3_direct(lambda u1, u2, u3, v1, v2, v3: dot([u1, u2, u3], [v1, v2, v3]) ** 2
                    <= dot([u1, u2, u3], [u1, u2, u3]) * dot([v1, v2, v3], [v1, v2, v3]))),
-    Case("abs_nonnegative", "forall x in R: abs(x) >= 0", "proved", z3_direct(lambda x: z3.If(x >= 0, x, -x) >= 0)),
-    Case("triangle_inequality", "forall x in R, y in R: abs(x + y) <= abs(x) + abs(y)", "proved",
+    InequalityCase("abs_nonnegative", "forall x in R: abs(x) >= 0", "proved", z3_direct(lambda x: z3.If(x >= 0, x, -x) >= 0)),
+    InequalityCase("triangle_inequality", "forall x in R, y in R: abs(x + y) <= abs(x) + abs(y)", "proved",
          z3_direct(lambda x, y: z3.If(x + y >= 0, x + y, -x - y) <= z3.If(x >= 0, x, -x) + z3.If(y >= 0, y, -y))),
-    Case("parabola_bound_wrong", "forall x in R: x^2 - 7*x + 12 >= -1/8", "refuted",
+    InequalityCase("parabola_bound_wrong", "forall x in R: x^2 - 7*x + 12 >= -1/8", "refuted",
          z3_direct(lambda x: x * x - 7 * x + 12 >= z3.Q(-1, 8))),
 ]
 
