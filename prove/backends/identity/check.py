@@ -35,7 +35,7 @@ from prove.backends.identity import symbolic
 from prove.backends.identity.sympy_translate import Untranslatable
 from prove.verdict import Outcome, Verdict
 
-Z3_SHARE = 0.6  # of the claim's time, for the Z3 route
+Z3_SHARE = 0.6  # of the claim's time: the Z3 route ends by then
 
 
 def check(claim: Claim, limits: Limits = Limits()) -> Outcome:
@@ -46,9 +46,10 @@ def check(claim: Claim, limits: Limits = Limits()) -> Outcome:
 def check_hinted(claim: Claim, limits: Limits, by_z3: bool) -> Outcome:
     """The check, with Z3 first when a `by z3` hint asks for it (a claim's own
     hint, or a calc step's)."""
+    deadline = limits.deadline(Z3_SHARE)  # from the start: SymPy's time counts against it
     route = None
     if by_z3:
-        route = polynomial.prove(claim, limits.deadline(Z3_SHARE))
+        route = polynomial.prove(claim, deadline)
         if route.outcome is not None:
             return route.outcome
     try:
@@ -57,7 +58,7 @@ def check_hinted(claim: Claim, limits: Limits, by_z3: bool) -> Outcome:
         outcome = Outcome.unknown(str(exc), method="sympy")
     if outcome.verdict is Verdict.UNKNOWN and (by_z3 or _compares(claim)):
         if route is None:
-            route = polynomial.prove(claim, limits.deadline(Z3_SHARE))
+            route = polynomial.prove(claim, deadline)
             if route.outcome is not None:
                 return route.outcome
         if route.candidate is not None:
