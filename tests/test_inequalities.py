@@ -117,6 +117,10 @@ TRUE = [
     ("forall x in R: abs(x) >= 0", "abs as cases"),
     ("forall x in R, y in R: abs(x + y) <= abs(x) + abs(y)", "abs as cases"),
     ("forall x in R: x / (x^2 + 1) <= 1/2", "division as an inverse"),
+    # boundary candidates (x = 0, a = b) that the hypotheses exclude
+    ("forall x in R where x > 0: x^2 > 0", "z3:"),
+    ("forall a in R, b in R where a != b: a^2 + b^2 > 2*a*b", "z3:"),
+    ("forall x in R where x >= 0 and x != 0: x > 0", "z3:"),
     ("forall a in R, b in R, d in R where 0 < d and d <= 1 and b < a: (1 - d) * a + d * b < (1 - d) * a + d * a",
      "z3:"),
 ]
