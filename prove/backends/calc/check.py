@@ -3,41 +3,33 @@
 A step `REL rhs [by HINT]` is the claim `previous REL rhs` under the chain's
 variables and hypotheses, with `where` abbreviations put back in, and goes
 through the identity backend (concrete sizes, any n, abstract functions).
-Inequality steps that it cannot prove go to Z3 when both sides are
-polynomials.  Every step gets its own verdict, witness and line, and a
+Inequality steps that SymPy cannot prove go to Z3 there, as a claim's do
+(`identity.polynomial`).  Every step gets its own verdict, witness and line, and a
 failing step does not stop the others.
 
-Hints only add routes: `by z3` tries Z3 first, `by lemma NAME` rewrites with a
+Hints only add routes: `by z3` tries Z3 first (a Z3 proof is sound, so the
+search has nothing to find then), `by lemma NAME` rewrites with a
 lemma that itself comes back proved and then proves the rewritten step;
 `by sympy`, `by cases` (and the descriptive `by algebra`, `by chain_rule`)
 are accepted and change nothing.  Whatever the hint, a step whose two sides
-differ at an exact point is refuted: the default route's search always runs
-first on the step as written.
+differ at an exact point is refuted: the default route's search runs on every
+step that Z3 did not prove.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Optional
-
-import z3
 
 from prove import ast as A
 from prove.backends import base as dispatch
-from prove.backends.base import Deadline, Limits
+from prove.backends.base import Limits
 from prove.backends.calc.bounds import chain_bound
 from prove.backends.calc.lemma import lemma_step
-from prove.backends.identity import abstract
 from prove.backends.identity import check as identities
-from prove.backends.identity import instances as I
-from prove.backends.identity.sympy_translate import Untranslatable
-from prove.backends.z3_bridge import NotPolynomial, Z3Vars
 from prove.claim import Claim, Family
-from prove.relations import holds
 from prove.verdict import Outcome, Step, Verdict
 
 NOOP_HINTS = {"sympy", "cases", "algebra", "chain_rule"}
-Z3_STEP_CAP = 3.0  # seconds for one Z3 call of a step: a hard step must not starve the others
 
 
 def check(claim: Claim, limits: Limits = Limits()) -> Outcome:
@@ -110,16 +102,10 @@ def check_step(step_claim: Claim, hints: tuple, limits: Limits) -> Outcome:
     notes = [f"by {n}: accepted, nothing to add" for n in names if n in NOOP_HINTS]
     if any(h.kind == "witness" for h in hints):
         notes.append("witness hints are for exists claims; ignored in a calc step")
-    base = identities.check(step_claim, limits)
+    # the claim-level route, Z3 included (`identity.polynomial`): one step, one verdict as a claim
+    base = identities.check_hinted(step_claim, limits, by_z3="z3" in names)
     if base.verdict in (Verdict.REFUTED, Verdict.PROVED, Verdict.VERIFIED, Verdict.ERROR):
         return _note(base, notes)
-    rel = step_claim.body.ops[0]
-    if "z3" in names or rel != "=":
-        z3_out = z3_step(step_claim, limits.deadline())
-        if z3_out is not None:
-            return _note(z3_out, notes)
-        if "z3" in names:
-            notes.append("by z3: the step is not a polynomial (in)equality Z3 takes")
     for h in hints:
         if h.kind == "by" and h.name == "lemma":
             out = lemma_step(step_claim, h.arg, limits)
@@ -135,50 +121,3 @@ def _note(outcome: Outcome, notes: list) -> Outcome:
     if outcome.verdict in (Verdict.UNKNOWN,):
         return replace(outcome, reason="; ".join([outcome.reason or ""] + notes).strip("; "))
     return replace(outcome, method="; ".join([outcome.method] + notes))
-
-
-# ------------------------------------------------------------------------ z3
-
-
-def z3_step(step_claim: Claim, deadline: Deadline) -> Optional[Outcome]:
-    """Prove a polynomial (in)equality step with Z3 (negation unsat) in every
-    instance; None when a side is not a polynomial in real unknowns."""
-
-    if abstract.function_names(step_claim):
-        return None
-    try:
-        instances = list(I.instances(step_claim))
-    except Untranslatable:
-        return None
-    if not instances or len(instances) > 200:
-        return None
-    for inst in instances:
-        if any(isinstance(v, I.Fn) for v in inst.env.values()):
-            return None
-        try:
-            goals = I.instance_goals(step_claim, inst)
-        except Untranslatable:
-            return None
-        zs = Z3Vars()
-        try:
-            facts = [_z3_rel(zs(a, expand=False), op, zs(b, expand=False)) for a, op, b in inst.conditions]
-            facts += [zs(s, expand=False) == zs(e, expand=False) for s, e in inst.solved.items()]
-            for g in goals:
-                solver = z3.Solver()
-                solver.set("timeout", deadline.z3_ms(cap=Z3_STEP_CAP))
-                for f in facts:
-                    solver.add(f)
-                solver.add(z3.Not(_z3_rel(zs(g.lhs, expand=False), g.rel, zs(g.rhs, expand=False))))
-                if solver.check() != z3.unsat:
-                    return None
-        except NotPolynomial:
-            return None
-    method = "z3: the negation of the step is unsat (polynomial arithmetic over the reals)"
-    sizes = I.enumerate_sizes(step_claim)
-    if sizes.names and not sizes.complete:
-        return Outcome(Verdict.VERIFIED, method=method, bound=sizes.bound())
-    return Outcome(Verdict.PROVED, method=method + (f", every {sizes.bound()} checked" if sizes.names else ""))
-
-
-def _z3_rel(a, op, b):
-    return holds(a, op, b)

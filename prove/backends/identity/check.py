@@ -10,23 +10,49 @@ are seen to differ.  A symbolic dimension `n` is instantiated for the first
 eight sizes its bounds allow and the verdict is `verified` with the sizes
 checked (`proved` when that was its whole, finite range).
 
-No step here sets a deadline or a solver timeout of its own: the claim's
+Comparisons (`x^2 >= 0`, AM-GM, Cauchy-Schwarz in R^3, `abs(x) >= 0`) that
+SymPy neither proves nor refutes go to Z3 (`polynomial`: the negation unsat
+over the reals, in every instance, with a deadline from the claim's limits);
+a rational model Z3 finds instead is re-checked exactly from the syntax tree
+before it refutes.  A `by z3` hint tries Z3 first; on a claim Z3 does not
+take, the hint is refused with a note in the method or reason, never dropped.
+Apart from Z3's calls, no step here sets a deadline of its own: the claim's
 time limit bounds the whole check from outside (the runner), and a check cut
 short is `unknown`, never a verdict.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from prove import ast as A
 from prove.backends.base import Limits
 from prove.claim import Claim
 from prove.backends.identity import concrete
 from prove.backends.identity import logic
+from prove.backends.identity import points
+from prove.backends.identity import polynomial
 from prove.backends.identity import symbolic
 from prove.backends.identity.sympy_translate import Untranslatable
 from prove.verdict import Outcome, Verdict
 
+Z3_SHARE = 0.6  # of the claim's time: the Z3 route ends by then
+
 
 def check(claim: Claim, limits: Limits = Limits()) -> Outcome:
+    by_z3 = any(h.kind == "by" and h.name == "z3" for h in claim.hints)
+    return check_hinted(claim, limits, by_z3)
+
+
+def check_hinted(claim: Claim, limits: Limits, by_z3: bool) -> Outcome:
+    """The check, with Z3 first when a `by z3` hint asks for it (a claim's own
+    hint, or a calc step's)."""
+    deadline = limits.deadline(Z3_SHARE)  # from the start: SymPy's time counts against it
+    route = None
+    if by_z3:
+        route = polynomial.prove(claim, deadline)
+        if route.outcome is not None:
+            return route.outcome
     try:
         outcome = logic.attempt(claim, limits)  # or, not, iff, exists, nested forall, vector !=
         if outcome is not None:
@@ -36,9 +62,37 @@ def check(claim: Claim, limits: Limits = Limits()) -> Outcome:
             alt = logic.check_formula(claim, limits.deadline(0.3))
             if alt.verdict is not Verdict.UNKNOWN:
                 return alt
-        return outcome
     except Untranslatable as exc:
-        return Outcome.unknown(str(exc), method="sympy")
+        outcome = Outcome.unknown(str(exc), method="sympy")
+    if outcome.verdict is Verdict.UNKNOWN and (by_z3 or _compares(claim)):
+        if route is None:
+            route = polynomial.prove(claim, deadline)
+            if route.outcome is not None:
+                return route.outcome
+        if route.candidate is not None:
+            inst, goal, point = route.candidate
+            found = points.refutation(claim, inst, goal, points.complete(point, inst),
+                                      "z3: a model of the negation, evaluated exactly")
+            if found.verdict is Verdict.REFUTED:
+                return found
+        outcome = replace(outcome, reason=f"{outcome.reason}; {_said(route, by_z3)}")
+    elif by_z3:
+        outcome = replace(outcome, method=f"{outcome.method}; {_said(route, by_z3)}")
+    return outcome
+
+
+def _said(route: polynomial.Z3Route, by_z3: bool) -> str:
+    if not by_z3:
+        return f"z3: {route.note}"
+    if route.refused:
+        return f"by z3: refused, not a claim Z3 takes ({route.note})"
+    return f"by z3: tried first, {route.note}"
+
+
+def _compares(claim: Claim) -> bool:
+    """Whether the claim states an inequality anywhere (Z3 adds nothing to
+    an equation SymPy could not reduce)."""
+    return any(isinstance(n, A.Compare) and any(op != "=" for op in n.ops) for n in A.walk(claim.body))
 
 
 def _check(claim: Claim, limits: Limits) -> Outcome:

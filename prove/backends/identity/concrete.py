@@ -100,7 +100,7 @@ def _check_instances(claim: Claim, dim_range: range, deadline: Deadline) -> Outc
     inst, g = open_goals[0]
     where = describe_instance(inst.values) + (f" ({g.entry})" if g.entry else "")
     if g.rel != "=":
-        reason = (f"inequalities are refuted here but not proved; no counterexample found{where}")
+        reason = (f"no counterexample found{where} among {SEARCH_POINTS} exact points and the boundary points")
     else:
         reason = (f"sympy could not reduce the difference to 0{where} and found no counterexample at "
                   f"{SEARCH_POINTS} exact points; try a calc chain with intermediate steps")

@@ -3,9 +3,11 @@ refutation with its witness in the claim language and an independent re-check.
 
 Points are exact rationals, the simplest first (all 0, all 1, then a seeded
 draw from a small pool), completed by the unknowns that equality hypotheses
-solved.  A goal is decided at a point from 30 certified digits
-(`evalf(strict=True)`, via `exact.value_at`): a difference above 1e-20 is a
-difference, equality to 30 digits is never taken as a proof.
+solved, then boundary points (`boundary`: where a hypothesis or the goal
+holds with equality).  A goal whose two sides are exact rationals at a point
+is decided exactly (so `x^2 > 0` fails at x = 0); otherwise from 30 certified
+digits (`evalf(strict=True)`, via `exact.value_at`): a difference above 1e-20
+is a difference, equality to 30 digits is never taken as a proof.
 
 Soundness: a refutation stands only after `_recheck` translates the claim
 again from its syntax tree, puts the witness in, finds every hypothesis
@@ -23,6 +25,8 @@ import sympy as sp
 
 from prove.backends.base import Deadline, Limits
 from prove.claim import Claim
+from prove.relations import holds
+from prove.backends.identity import boundary
 from prove.backends.identity import region
 from prove.backends.identity.exact import certainly_nonzero, not_real, show_number, value_at
 from prove.backends.identity.instances import (
@@ -69,8 +73,28 @@ def number_at(e, point: dict, digits: int = 30):
     return v if v is not None and v.is_Number else None
 
 
+def exact_sides(goal: Goal, point: dict) -> Optional[tuple]:
+    """Both sides as exact rationals when substituting the rational point
+    leaves nothing but a rational number (polynomials, rational functions at
+    a non-pole, sqrt(4)); else None.  No float is involved."""
+    sides = []
+    for side in (goal.lhs, goal.rhs):
+        value = side.xreplace(point) if isinstance(side, sp.Basic) else side
+        if isinstance(value, int):
+            value = sp.Integer(value)
+        if not isinstance(value, sp.Rational):
+            return None
+        sides.append(value)
+    return tuple(sides)
+
+
 def holds_at(goal: Goal, point: dict) -> Optional[bool]:
-    """True/False when the goal's relation is decided at point, else None."""
+    """True/False when the goal's relation is decided at point, else None.
+    Exact rational sides decide every relation exactly (x^2 > 0 is false at
+    x = 0); otherwise 30 certified digits decide only a clear difference."""
+    exact = exact_sides(goal, point)
+    if exact is not None:
+        return bool(holds(exact[0], goal.rel, exact[1]))
     a, b = number_at(goal.lhs, point), number_at(goal.rhs, point)
     if a is None or b is None:
         if goal.rel == "=" and (a is None) != (b is None) and not_real(goal.lhs if a is None else goal.rhs, point):
@@ -119,7 +143,8 @@ def search_how(goal: Goal, inst: Instance, claim: Claim, deadline: Optional[Dead
             continue
         if holds_at(solved, point) is False:
             return full, how
-    return None, ""
+    point = _search_boundary(goal, inst)
+    return (point, POINT_METHOD) if point is not None else (None, "")
 
 
 def _in_region(goal: Goal, inst: Instance, deadline: Optional[Deadline]):
@@ -131,6 +156,19 @@ def _in_region(goal: Goal, inst: Instance, deadline: Optional[Deadline]):
              if not (is_matrix(a) or is_matrix(b))]
     yield from region.inside(syms, conds, deadline or Limits().deadline(REGION_SHARE),
                              (goal.lhs, goal.rel, goal.rhs))
+
+
+def _search_boundary(goal: Goal, inst: Instance) -> Optional[dict]:
+    """After the usual points: where a hypothesis or the goal holds with
+    equality (x = 0 for x >= 0, a = b for a^2 + b^2 > 2ab), exact rationals."""
+    lhs, rhs = apply_solved(goal.lhs, inst), apply_solved(goal.rhs, inst)
+    reduced = Goal(lhs, rhs, goal.rel, goal.instance)
+    free = [s for s in all_symbols(inst) if s not in inst.solved]
+    for point in boundary.points(reduced, inst.conditions, free, inst.solved):
+        full = complete(point, inst)
+        if conditions_hold(inst, full) and holds_at(reduced, point) is False:
+            return full
+    return None
 
 
 def cross_check(goal: Goal, inst: Instance, claim: Claim) -> Optional[dict]:
