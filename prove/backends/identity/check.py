@@ -24,6 +24,7 @@ short is `unknown`, never a verdict.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Optional
 
 from prove import ast as A
 from prove.backends.base import Limits
@@ -58,10 +59,6 @@ def check_hinted(claim: Claim, limits: Limits, by_z3: bool) -> Outcome:
         if outcome is not None:
             return outcome
         outcome = _check(claim, limits)
-        if outcome.verdict is Verdict.UNKNOWN:  # `x^2 < 1 -> x < 1`: Z3's polynomial route may decide it
-            alt = logic.check_formula(claim, limits.deadline(0.3))
-            if alt.verdict is not Verdict.UNKNOWN:
-                return alt
     except Untranslatable as exc:
         outcome = Outcome.unknown(str(exc), method="sympy")
     if outcome.verdict is Verdict.UNKNOWN and (by_z3 or _compares(claim)):
@@ -75,10 +72,27 @@ def check_hinted(claim: Claim, limits: Limits, by_z3: bool) -> Outcome:
                                       "z3: a model of the negation, evaluated exactly")
             if found.verdict is Verdict.REFUTED:
                 return found
+        whole = _whole_formula(claim, limits)
+        if whole is not None:
+            return whole
         outcome = replace(outcome, reason=f"{outcome.reason}; {_said(route, by_z3)}")
+    elif outcome.verdict is Verdict.UNKNOWN:
+        whole = _whole_formula(claim, limits)
+        if whole is not None:
+            return whole
     elif by_z3:
         outcome = replace(outcome, method=f"{outcome.method}; {_said(route, by_z3)}")
     return outcome
+
+
+def _whole_formula(claim: Claim, limits: Limits) -> Optional[Outcome]:
+    """The logic part's Z3 route over the whole formula (`x^2 < 1 -> x < 1`), for
+    what the comparison route left open; None when it decides nothing either."""
+    try:
+        alt = logic.check_formula(claim, limits.deadline(0.3))
+    except Untranslatable:
+        return None
+    return alt if alt.verdict is not Verdict.UNKNOWN else None
 
 
 def _said(route: polynomial.Z3Route, by_z3: bool) -> str:
