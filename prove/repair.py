@@ -56,7 +56,7 @@ from prove.claim import Claim, Family, ModuleContext
 from prove.errors import ProveError
 from prove.verdict import Outcome, Repair, Verdict
 
-REPAIR_SHARE = 0.5  # of the claim's time left after its verdict
+REPAIR_SHARE = 0.3  # of the claim's time left after its verdict
 CANDIDATE_SHARE = 1 / 3  # of the search's time, at most, for one candidate
 MAX_SINGLES = 12
 MAX_PAIRS = 16
