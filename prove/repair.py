@@ -124,13 +124,14 @@ def _paren(text: str, prec: int, need: int) -> str:
 
 
 def _compared(e: A.Expr, op: str) -> tuple[str, str]:
-    """`e op 0` as (subject, text), with `a - c op 0` written `a op c`."""
+    """`e op 0` as (subject, text), with `a - c op 0` written `a op c`; the
+    subject is `e`, so that `x != 1` and `x > 0` may make a pair."""
+    subject = expr_text(e)
     if isinstance(e, A.BinOp) and e.op in ("-", "+") and isinstance(e.right, A.Num):
         left, c = expr_text(e.left), expr_text(e.right)
         if left is not None and c is not None:
             c = c if e.op == "-" else f"-{c}"
-            return left, f"{left} {op} {c}"
-    subject = expr_text(e)
+            return subject, f"{left} {op} {c}"
     return subject, f"{subject} {op} 0"
 
 

@@ -29,6 +29,7 @@ CASES = [
     ("log_product", "forall x in R, y in R{where}: log(x*y) = log(x) + log(y)", "x > 0 and y > 0", "proved"),
     ("sqrt_square", "forall x in R{where}: sqrt(x^2) = x", "x >= 0", "proved"),
     ("cancel", "forall x in R{where}: (x^2 - 1)/(x - 1) = x + 1", "x != 1", "proved"),
+    ("log_over_factor", "forall x in R{where}: log(x)/(x - 1) * (x - 1) = log(x)", "x != 1 and x > 0", "proved"),
     ("offdiagonal", "forall n >= 2, z in R^n, i in 1..n, j in 1..n{where}:\n"
                     "    diff(softmax(z)[i], z[j]) = -softmax(z)[j] * softmax(z)[i]", "i != j", "proved"),
     ("size", "forall n >= 1, z in R^n{where}: sum(k in 1..n, delta(k, 2)) = 1", "n >= 2", "verified"),
