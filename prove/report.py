@@ -46,6 +46,8 @@ def format_result(r: Result, colour: bool = False) -> str:
         lines.append(f"    witness: {witness_text(r.witness)}")
     if r.reason:
         lines.append(f"    reason: {r.reason}")
+    if r.repair:
+        lines.append(f"    holds when {r.repair.condition} ({r.repair.verdict.value})")
     for s in r.steps:
         detail = ""
         if s.witness:

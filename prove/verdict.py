@@ -35,6 +35,18 @@ class Step:
 
 
 @dataclass(frozen=True)
+class Repair:
+    """A side condition under which a refuted claim holds (`prove.repair`): the
+    condition in the claim language, and the verdict of the claim with it added."""
+
+    condition: str
+    verdict: Verdict
+
+    def to_json(self) -> dict:
+        return {"condition": self.condition, "verdict": self.verdict.value}
+
+
+@dataclass(frozen=True)
 class Outcome:
     """What a backend found; the runner adds where and how long."""
 
@@ -45,6 +57,7 @@ class Outcome:
     reason: Optional[str] = None
     steps: tuple[Step, ...] = ()
     internal: bool = False  # the tool itself failed (a bug to report), not the claim or a limit
+    repair: Optional[Repair] = None  # of a refuted claim: what would make it hold, itself checked
 
     @staticmethod
     def unknown(reason: str, method: str = "") -> "Outcome":
@@ -77,6 +90,7 @@ class Result:
     source: str = ""  # the claim's first source line, or the caret block of an error
     steps: tuple[Step, ...] = field(default=())
     internal: bool = False  # `unknown` because the tool failed; never as expected
+    repair: Optional[Repair] = None
 
     @property
     def as_expected(self) -> bool:
@@ -88,7 +102,7 @@ class Result:
             "expected": self.expected, "as_expected": self.as_expected, "method": self.method,
             "bound": self.bound, "witness": self.witness, "reason": self.reason,
             "seconds": round(self.seconds, 4), "column": self.column, "source": self.source,
-            "internal": self.internal,
+            "internal": self.internal, "repair": self.repair.to_json() if self.repair else None,
         }
         if self.steps:
             data["steps"] = [s.to_json() for s in self.steps]

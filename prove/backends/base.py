@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 
 from prove.claim import Claim, Family
-from prove.verdict import Outcome
+from prove.verdict import Outcome, Verdict
 
 BACKENDS = {
     Family.IDENTITY: "prove.backends.identity.check",
@@ -79,7 +79,9 @@ class Deadline:
         return max(1, int(min(self.left(), cap) * 1000))
 
 
-def check(claim: Claim, limits: Limits = Limits()) -> Outcome:
+def check(claim: Claim, limits: Limits = Limits(), suggest: bool = True) -> Outcome:
+    """The claim's outcome; a refuted one with what would make it hold
+    (`prove.repair`) when `suggest` and the claim's time allow."""
     start = clock()
     module_name = BACKENDS.get(claim.family)
     try:
@@ -97,7 +99,12 @@ def check(claim: Claim, limits: Limits = Limits()) -> Outcome:
             outcome = module.check(claim, limits)
     except CannotDecide as exc:
         return Outcome.unknown(str(exc) or type(exc).__name__)
-    return audited(claim, outcome, limits, start)
+    outcome = audited(claim, outcome, limits, start)
+    if suggest and outcome.verdict is Verdict.REFUTED:
+        from prove import repair  # late, as the audit
+        left = Deadline(start + float(limits.timeout)).left()
+        outcome = repair.suggest(claim, outcome, repair.REPAIR_SHARE * left)
+    return outcome
 
 
 def audited(claim: Claim, outcome: Outcome, limits: Limits, start: float) -> Outcome:

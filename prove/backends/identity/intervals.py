@@ -309,6 +309,9 @@ def facts_of(claim: Claim, premises: list) -> dict:
         if not isinstance(h, A.Compare):
             return
         for op, a, b in zip(h.ops, h.operands, h.operands[1:]):
+            if op == "!=":  # a != b says a - b != 0: the denominator of (x^2 - 1)/(x - 1) where x != 1
+                add(A.BinOp("-", a, b, span=A.Span.unknown()), Val(nonzero=True))
+                add(A.BinOp("-", b, a, span=A.Span.unknown()), Val(nonzero=True))
             cb, ca = constant(b), constant(a)
             if cb is not None and ca is None:
                 add(a, _fact(op, cb))
