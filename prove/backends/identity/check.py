@@ -21,15 +21,19 @@ from prove.backends.base import Limits
 from prove.claim import Claim
 from prove.backends.identity import concrete
 from prove.backends.identity import symbolic
+from prove.backends.identity import transcendental
 from prove.backends.identity.sympy_translate import Untranslatable
-from prove.verdict import Outcome
+from prove.verdict import Outcome, Verdict
 
 
 def check(claim: Claim, limits: Limits = Limits()) -> Outcome:
     try:
-        return _check(claim)
+        outcome = _check(claim)
     except Untranslatable as exc:
         return Outcome.unknown(str(exc), method="sympy")
+    if outcome.verdict is Verdict.UNKNOWN:  # an inequality with exp or log left open
+        return transcendental.attempt(claim, limits) or outcome
+    return outcome
 
 
 def _check(claim: Claim) -> Outcome:
