@@ -73,6 +73,7 @@ METHODS = {
     "taylor": ("z3: exp and log bounded by Taylor polynomials with Lagrange remainder (degrees 2 and 3), "
                "monotonicity and tangent lines; the negation is unsat over the reals"),
 }
+REFUTED_METHOD = "z3: a model of the negation suggested the point, exact evaluation there; re-checked"
 HYPERBOLIC = (sp.tanh, sp.sinh, sp.cosh, sp.coth, sp.sech, sp.csch)
 
 
@@ -436,7 +437,7 @@ def _refute(claim: Claim, inst: Instance, goal: Goal, q: Query, model) -> Option
         if not _conditions_exact(inst, full) or fails_exactly(goal, full) is not True:
             continue
         if recheck(claim, inst.values, full):
-            return Outcome(Verdict.REFUTED, method="z3: a model of the negation, made an exact point; re-checked",
+            return Outcome(Verdict.REFUTED, method=REFUTED_METHOD,
                            witness=witness(claim, inst, full))
     return None
 
