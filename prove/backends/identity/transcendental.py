@@ -323,7 +323,7 @@ def attempt(claim: Claim, limits: Limits = Limits()) -> Optional[Outcome]:
     sizes = enumerate_sizes(claim)
     if not sizes.complete:
         return None
-    deadline = limits.deadline(0.6)
+    deadline = limits.deadline(0.5)  # the rest: what ran before, and the audit
     open_goals = []
     try:
         for values in sizes.values:
@@ -342,7 +342,7 @@ def attempt(claim: Claim, limits: Limits = Limits()) -> Optional[Outcome]:
     for inst, g in open_goals:
         try:
             q = _query(g, inst)
-        except (Refused, Untranslatable) as exc:
+        except (Refused, Untranslatable, z3.Z3Exception, TypeError, ValueError) as exc:
             return Outcome.unknown(f"not translated to real arithmetic: {exc}", method="z3")
         done = False
         for k, stage in enumerate(STAGES):
@@ -456,6 +456,8 @@ def recheck(claim: Claim, values: dict, point: dict) -> bool:
     concrete = {s: named[s.name] for s in all_symbols(inst) if s.name in named}
     if len(concrete) != len(all_symbols(inst)) or not _conditions_exact(inst, concrete):
         return False
+    if any(fails_exactly(Goal(s, e, "=", values), concrete) is not False for s, e in inst.solved.items()):
+        return False  # an equation hypothesis, solved for s, must hold exactly at the point
     if outside_domain(claim, inst.env, concrete):
         return False
     return any(fails_exactly(g, concrete) is True for g in goals)
