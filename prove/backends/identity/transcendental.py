@@ -53,6 +53,7 @@ from typing import Optional
 import sympy as sp
 import z3
 
+from prove.backends import internal
 from prove.backends.base import Deadline, Limits
 from prove.backends.identity.exact import rewrites_to_zero
 from prove.backends.identity.instances import (
@@ -77,7 +78,7 @@ REFUTED_METHOD = "z3: a model of the negation suggested the point, exact evaluat
 HYPERBOLIC = (sp.tanh, sp.sinh, sp.cosh, sp.coth, sp.sech, sp.csch)
 
 
-class Refused(Exception):
+class NotExpLog(Exception):
     """The expression is outside what this module translates."""
 
 
@@ -134,7 +135,7 @@ def _scales(exprs, variables) -> dict:
 
 
 @dataclass(frozen=True)
-class Pair:
+class ExpPair:
     """value = exp(arg), known where `guard` holds (a log's argument positive)."""
 
     arg: object  # z3 term
@@ -142,15 +143,15 @@ class Pair:
     guard: object  # z3 bool
 
 
-class Encoding:
+class ExpEncoding:
     """A sympy expression as a Z3 term, and the exp/log pairs it used."""
 
     def __init__(self, variables, scales: dict):
-        self.vars = {v: z3.Real(f"x{k}") for k, v in enumerate(variables)}
+        self.vars = {v: z3.Real(internal.name("x", k)) for k, v in enumerate(variables)}
         self.scales = scales
-        self.u = {v: z3.Real(f"u{k}") for k, v in enumerate(variables) if v in scales}
+        self.u = {v: z3.Real(internal.name("u", k)) for k, v in enumerate(variables) if v in scales}
         self.bare: set = set()  # variables used outside exp
-        self.pairs: list[Pair] = [Pair(self.vars[v] / q, self.u[v], z3.BoolVal(True)) for v, q in scales.items()]
+        self.pairs: list[ExpPair] = [ExpPair(self.vars[v] / q, self.u[v], z3.BoolVal(True)) for v, q in scales.items()]
         self.atoms: dict = {}
         self.positive = [u > 0 for u in self.u.values()]
 
@@ -161,7 +162,7 @@ class Encoding:
             return z3.Q(int(e.p), int(e.q))
         if isinstance(e, sp.Symbol):
             if e not in self.vars:
-                raise Refused(f"unknown symbol {e}")
+                raise NotExpLog(f"unknown symbol {e}")
             self.bare.add(e)
             return self.vars[e]
         if isinstance(e, sp.Add):
@@ -181,7 +182,7 @@ class Encoding:
                 return p if n > 0 else (1 / p if n < 0 else z3.RealVal(1))
             if n == sp.Rational(1, 2):
                 return self._sqrt(e.base)
-            raise Refused(f"the power {e}")
+            raise NotExpLog(f"the power {e}")
         if isinstance(e, sp.exp):
             return self._exp(e.args[0])
         if isinstance(e, sp.log) and len(e.args) == 1:
@@ -195,7 +196,7 @@ class Encoding:
         if isinstance(e, sp.Abs):
             t = self(e.args[0])
             return z3.If(t >= 0, t, -t)
-        raise Refused(f"{type(e).__name__} is not exp, log or arithmetic")
+        raise NotExpLog(f"{type(e).__name__} is not exp, log or arithmetic")
 
     def _exp(self, a):
         lin = _linear(a, list(self.vars))
@@ -208,25 +209,25 @@ class Encoding:
             return out
         key = ("exp", a)
         if key not in self.atoms:
-            e = z3.Real(f"e{len(self.atoms)}")
+            e = z3.Real(internal.name("exp", len(self.atoms)))
             self.atoms[key] = e
             self.positive.append(e > 0)
-            self.pairs.append(Pair(self(a), e, z3.BoolVal(True)))
+            self.pairs.append(ExpPair(self(a), e, z3.BoolVal(True)))
         return self.atoms[key]
 
     def _log(self, b):
         key = ("log", b)
         if key not in self.atoms:
-            t = z3.Real(f"l{len(self.atoms)}")
+            t = z3.Real(internal.name("log", len(self.atoms)))
             self.atoms[key] = t
             arg = self(b)
-            self.pairs.append(Pair(t, arg, arg > 0))
+            self.pairs.append(ExpPair(t, arg, arg > 0))
         return self.atoms[key]
 
     def _sqrt(self, b):
         key = ("sqrt", b)
         if key not in self.atoms:
-            s = z3.Real(f"s{len(self.atoms)}")
+            s = z3.Real(internal.name("sqrt", len(self.atoms)))
             self.atoms[key] = s
             arg = self(b)
             self.positive.append(z3.Implies(arg >= 0, z3.And(s >= 0, s * s == arg)))
@@ -241,14 +242,14 @@ def _taylor(a, n: int):
     return out
 
 
-def facts(enc: Encoding, stage: str) -> list:
+def facts(enc: ExpEncoding, stage: str) -> list:
     """The facts of a stage about the pairs value = exp(arg) (see the module docstring)."""
     out = list(enc.positive)
     if stage == "substitution":
         return out
     pairs = list(enc.pairs)
-    pairs += [Pair(-p.arg, 1 / p.value, p.guard) for p in enc.pairs]  # exp(-a) = 1/exp(a)
-    pairs.append(Pair(z3.RealVal(0), z3.RealVal(1), z3.BoolVal(True)))  # exp(0) = 1
+    pairs += [ExpPair(-p.arg, 1 / p.value, p.guard) for p in enc.pairs]  # exp(-a) = 1/exp(a)
+    pairs.append(ExpPair(z3.RealVal(0), z3.RealVal(1), z3.BoolVal(True)))  # exp(0) = 1
     for p in pairs:
         out.append(z3.Implies(p.guard, z3.And(p.value > 0, p.value >= 1 + p.arg)))
         if stage == "taylor":
@@ -277,30 +278,30 @@ def solve(assertions: list, deadline: Deadline):
 
 
 @dataclass(frozen=True)
-class Query:
+class ExpQuery:
     """One goal's question: the conditions, the goal, and the stage that proves it."""
 
     goal: object  # z3 bool
     hypotheses: tuple
-    encoding: Encoding
+    encoding: ExpEncoding
 
 
-def _query(goal: Goal, inst: Instance) -> Query:
+def _query(goal: Goal, inst: Instance) -> ExpQuery:
     variables = all_symbols(inst)
     variables = [v for v in variables if v not in inst.solved]
     lhs, rhs = (_exp_form(apply_solved(s, inst)) for s in (goal.lhs, goal.rhs))
     conds = [(_exp_form(apply_solved(a, inst)), op, _exp_form(apply_solved(b, inst))) for a, op, b in inst.conditions]
     exprs = [lhs, rhs] + [x for a, _, b in conds for x in (a, b)]
-    enc = Encoding(variables, _scales(exprs, variables))
+    enc = ExpEncoding(variables, _scales(exprs, variables))
     z_goal = relation(goal.rel, enc(lhs), enc(rhs))
     hyps = []
     for a, op, b in conds:
         za, zb = enc(a), enc(b)
         hyps.append(za != zb if op == "!=" else relation(op, za, zb))
-    return Query(z_goal, tuple(hyps), enc)
+    return ExpQuery(z_goal, tuple(hyps), enc)
 
 
-def prove_goal(q: Query, stage: str, deadline: Deadline) -> tuple[str, object]:
+def prove_goal(q: ExpQuery, stage: str, deadline: Deadline) -> tuple[str, object]:
     """('proved', None), ('sat', model) or ('unknown', reason) for one stage."""
     if stage == "substitution" and (q.encoding.bare & set(q.encoding.u) or len(q.encoding.atoms)):
         return "unknown", "a variable occurs outside exp"
@@ -342,7 +343,7 @@ def attempt(claim: Claim, limits: Limits = Limits()) -> Optional[Outcome]:
     for inst, g in open_goals:
         try:
             q = _query(g, inst)
-        except (Refused, Untranslatable, z3.Z3Exception, TypeError, ValueError) as exc:
+        except (NotExpLog, Untranslatable, z3.Z3Exception, TypeError, ValueError) as exc:
             return Outcome.unknown(f"not translated to real arithmetic: {exc}", method="z3")
         done = False
         for k, stage in enumerate(STAGES):
@@ -384,7 +385,7 @@ def _nearby(x: float) -> list:
     return out
 
 
-def candidates(q: Query, model) -> list[dict]:
+def candidates(q: ExpQuery, model) -> list[dict]:
     """Exact rational points suggested by a model: a variable's own value, or
     q*log(u) when it occurs only through u = exp(x/q) (u = 1 gives x = 0)."""
     options = {}
@@ -428,7 +429,7 @@ def _conditions_exact(inst: Instance, point: dict) -> bool:
     return True
 
 
-def _refute(claim: Claim, inst: Instance, goal: Goal, q: Query, model) -> Optional[Outcome]:
+def _refute(claim: Claim, inst: Instance, goal: Goal, q: ExpQuery, model) -> Optional[Outcome]:
     for cand in candidates(q, model):
         point = {v: sp.Rational(f.numerator, f.denominator) for v, f in cand.items()}
         full = dict(point)
