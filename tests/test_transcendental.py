@@ -190,3 +190,12 @@ def test_the_encodings_own_facts_admit_the_true_values():
         for stage in T.STAGES:
             answer, _ = T.solve(T.facts(q.encoding, stage) + pins, Limits().deadline())
             assert answer == z3.sat, (a, b, stage)
+
+
+def test_the_audit_keeps_the_sign_of_softplus_far_left():
+    """log(1 + exp(-436)) is about 4e-190: 1 + t rounds to 1 in 512 bits, and the
+    audit once called `softplus(x) >= max(x, 0)` uncertain there."""
+    from prove.audit.numeric import compare
+    x = sp.Rational(-2599035, 5959)
+    assert compare(">", sp.log(1 + sp.exp(X)), sp.Max(X, 0), {X: x}, {}) is True
+    assert compare(">", sp.log(1 + sp.exp(X)), sp.exp(X), {X: x}, {}) is False  # log(1 + t) < t
