@@ -77,6 +77,16 @@ def _log(x, iv):
     return iv.log(x)
 
 
+def _log1p(t, iv):
+    # log(1 + t) for t near 0 (softplus far left): 1 + t rounds to 1 and log gives an
+    # interval around 0.  t/(1 + t) <= log(1 + t) <= t for t > -1 keeps its sign.
+    whole = _log(1 + t, iv)
+    if _ends(t)[0] <= -1:
+        return whole
+    lo, hi = _ends(whole)
+    return iv.mpf([max(lo, _ends(t / (1 + t))[0]), min(hi, _ends(t)[1])])
+
+
 def _kink(x, pos, zero, neg):
     lo, hi = _ends(x)
     if lo > 0:
@@ -147,6 +157,8 @@ def _function(e, env, memo, iv):
     if f is sp.exp:
         return _exp(args[0], iv)
     if f is sp.log and len(args) == 1:
+        if e.args[0].is_Add and sp.S.One in e.args[0].args:
+            return _log1p(interval(e.args[0] - 1, env, memo, iv), iv)
         return _log(args[0], iv)
     if f is sp.sin:
         return iv.sin(args[0])

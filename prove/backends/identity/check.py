@@ -34,6 +34,7 @@ from prove.backends.identity import logic
 from prove.backends.identity import points
 from prove.backends.identity import polynomial
 from prove.backends.identity import symbolic
+from prove.backends.identity import transcendental
 from prove.backends.identity.sympy_translate import Untranslatable
 from prove.verdict import Outcome, Verdict
 
@@ -59,6 +60,8 @@ def check_hinted(claim: Claim, limits: Limits, by_z3: bool) -> Outcome:
         if outcome is not None:
             return outcome
         outcome = _check(claim, limits)
+        if outcome.verdict is Verdict.UNKNOWN:  # an inequality with exp or log left open
+            outcome = transcendental.attempt(claim, limits) or outcome
     except Untranslatable as exc:
         outcome = Outcome.unknown(str(exc), method="sympy")
     if outcome.verdict is Verdict.UNKNOWN and (by_z3 or _compares(claim)):
