@@ -12,6 +12,7 @@ from dataclasses import replace
 from prove import ast as A
 from prove import sorts as S
 from prove.claim import CitedLemma, Claim, Family, LemmaEntry, ModuleContext, Variable
+from prove.didyoumean import unknown_lemma
 from prove.errors import ProveError
 from prove.scope import error_at as _err
 from prove.scope import expand_lets, without
@@ -127,14 +128,14 @@ class _Elaborator(TypeChecker):
             if not hint.arg:
                 raise _err(hint, "`by lemma` needs the lemma's name", "by lemma NAME")
             if hint.arg not in self.ctx.lemmas:
-                raise _err(hint, f"no lemma named {hint.arg!r} is in scope",
-                           "a lemma from a `use`d file" + (
-                               f" (known: {', '.join(sorted(self.ctx.lemmas)[:6])})" if self.ctx.lemmas else
-                               "; add `use FILE` first"))
+                raise _err(hint, *unknown_lemma(hint.arg, self.ctx.lemmas))
             if hint.arg not in self._cited:
                 self._cited[hint.arg] = _cite(hint.arg, self.ctx.lemmas[hint.arg], self.depth)
         elif hint.kind == "by" and hint.name not in ("sympy", "z3", "cases", "lemma", "algebra", "chain_rule"):
             raise _err(hint, f"unknown hint `by {hint.name}`", "by sympy, by z3, by lemma NAME or by cases")
+
+    def _names_in_scope(self, scope: Scope) -> set[str]:
+        return super()._names_in_scope(scope) | set(self.ctx.lets)
 
     def _lift_function_args(self, expr: A.Expr, bound: frozenset) -> A.Expr:
         """Turn `local_min(x^4, 0)`'s `x^4` into a function of its free variables."""

@@ -18,6 +18,7 @@ from prove import ast as A
 from prove import sorts as S
 from prove.scope import error_at as _err
 from prove.claim import Variable
+from prove.didyoumean import unknown_function
 from prove.signatures import builtin_sort
 from prove.vocabulary import BUILTINS
 
@@ -508,11 +509,14 @@ class TypeChecker:
         if isinstance(func, A.Name):
             name = func.id
             if name not in BUILTINS:
-                raise _err(func, f"unknown function {name!r}",
-                           "a built-in (see docs/language.md), a `let` definition or a function variable")
+                raise _err(func, *unknown_function(name, self._names_in_scope(scope)))
             return builtin_sort(self, e, name, scope)
         fsort = self.sort(func, scope)
         return self._apply(e, fsort, scope)
+
+    def _names_in_scope(self, scope: Scope) -> set[str]:
+        """Function names a misspelt call may have meant: the bound function variables."""
+        return {n for n, s in scope.sorts.items() if isinstance(s, S.Fun)}
 
     def _apply(self, e: A.Call, fsort: S.Sort, scope) -> S.Sort:
         if isinstance(fsort, S.Order):

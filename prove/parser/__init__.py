@@ -191,6 +191,9 @@ def _syntax_error(exc: UnexpectedInput, text: str) -> ClaimSyntaxError:
         return ClaimSyntaxError(f"unexpected character {char!r}", span,
                                 _expected_list(allowed) if allowed else None)
     if isinstance(exc, UnexpectedToken):
+        named = _known_mistake(exc, text)
+        if named is not None:
+            return named
         tok = exc.token
         width = max(len(str(tok)), 1)
         span = A.Span(line, column, line, column + width)
@@ -199,6 +202,39 @@ def _syntax_error(exc: UnexpectedInput, text: str) -> ClaimSyntaxError:
             what = f"unexpected keyword {str(tok)!r}"
         return ClaimSyntaxError(what, span, _expected_list(exc.expected))
     return ClaimSyntaxError(str(exc).splitlines()[0], A.Span(line or 1, column or 1, line or 1, (column or 1) + 1))
+
+
+# Mistakes common enough to name, with their fix: `==` and `=>` from other
+# languages, and a quantified variable written without its domain.
+_OTHER_LANGUAGE = {"==": "`=` for equality", "=>": "`->` for implication"}
+_UNDOMAINED = re.compile(r"\b(?:forall|exists!?)\s+(?:[^#]*?,\s*)?([A-Za-z_][A-Za-z_0-9]*'*)\s*(:\s*)?$")
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+
+
+def _known_mistake(exc: UnexpectedToken, text: str):
+    """A ClaimSyntaxError that names the fix, or None for an ordinary one."""
+    pos = exc.token.start_pos
+    if pos is None:
+        return None
+    written = text[pos - 1: pos + 1] if pos >= 1 else ""
+    if written in _OTHER_LANGUAGE and (pos < 2 or text[pos - 2] not in "<>!="):
+        line, column = _position(text, pos - 1)
+        return ClaimSyntaxError(f"unexpected {written!r}; use {_OTHER_LANGUAGE[written]}",
+                                A.Span(line, column, line, column + 2))
+    expected = {_readable(n) for n in exc.expected}
+    after_colon = expected and expected <= {"'R'", "'Z'"}
+    after_name = "'in'" in expected and expected <= {"'in'", "'subset'", "':'", _READABLE["COMPARE"]}
+    m = _UNDOMAINED.search(text, 0, pos)
+    if m and (after_colon if m.group(2) else after_name):
+        name = m.group(1)
+        line, column = _position(text, m.start(1))
+        return ClaimSyntaxError(f"the variable {name!r} has no domain: write `{name} in R` "
+                                f"(or `{name} in R^n`, or `{name}: R -> R` for a function)",
+                                A.Span(line, column, line, column + len(name)))
+    return None
 
 
 # ------------------------------------------------------------- tree -> AST
