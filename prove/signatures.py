@@ -186,8 +186,23 @@ def _sum(tc, e: A.Call, scope) -> S.Sort:
     tc._numeric_like(term, s)
     return S.REAL if S.is_number(s) else s
 
+_TAKEN = {"grad": "the gradient", "hessian": "the Hessian", "jacobian": "the Jacobian"}
+
+
+def _function_and_point(name: str, args) -> str:
+    """`grad(g, w0)` with g a function: say how to write what was meant."""
+    g = args[0].id if isinstance(args[0], A.Name) else "g"
+    p = args[1].id if isinstance(args[1], A.Name) else "x0"
+    if name == "diff":
+        return (f"diff takes an expression and a variable, not a function: "
+                f"`diff({g}({p}), {p})` is the derivative of {g} at {p}")
+    return f"{name} of a function takes no point: `{name}({g})({p})` is {_TAKEN[name]} of {g} at {p}"
+
+
 def _calculus(tc, e: A.Call, name: str, scope) -> S.Sort:
     args = e.args
+    if len(args) == 2 and isinstance(tc.sort(args[0], scope), S.Fun):
+        raise _err(e, _function_and_point(name, args))
     if name == "diff":
         _arity(e, name, 2, 3)
         f = tc.sort(args[0], scope)
