@@ -119,7 +119,10 @@ class _Elaborator(TypeChecker):
         if name in self.ctx.lets:
             raise _err(_where_name_node(step), f"{name} is already bound by `let {name}`; a `where` abbreviation "
                        "must introduce a new name", f"a fresh name, as in `where {name}2 = ...`")
-        if name in BUILTINS or name in CONSTANTS:
+        if name in CONSTANTS:
+            raise _err(_where_name_node(step), f"{name!r} is the constant {name} here; a `where` abbreviation "
+                       "must introduce a new name (a quantifier may rebind it)", "another name")
+        if name in BUILTINS:
             raise _err(_where_name_node(step), f"{name!r} is a built-in name and cannot be bound", "another name")
         self._where_names.add(name)
 

@@ -22,7 +22,7 @@ from prove.didyoumean import unknown_function
 from prove.signatures import builtin_sort
 from prove.vocabulary import BUILTINS
 
-CONSTANTS = {"pi": S.REAL}
+CONSTANTS = {"pi": S.REAL, "e": S.REAL}  # unless a binder of the claim takes the name
 
 
 class Scope:

@@ -155,6 +155,8 @@ class AuditTranslator:
             return self.env[e.id]
         if e.id == "pi":
             return sp.pi
+        if e.id == "e":
+            return sp.E
         raise NotAudited(f"the name {e.id}")
 
     def _v_Neg(self, e: A.Neg):

@@ -8,7 +8,8 @@ implication's premises that compare a quantity with a number (`x > 0`,
 `0 <= t <= 1`, `det(X) > 0`), and the bounds of its integer variables.
 
 Soundness: every rule only widens.  Constants are exact rationals (pi lies in
-(3.14, 3.15)); exp > 0, sigmoid in (0, 1), softmax entries in (0, 1], squares
+(3.14, 3.15), e in (2.71, 2.72); a name the claim binds anywhere is not the
+constant, but ANY); exp > 0, sigmoid in (0, 1), softmax entries in (0, 1], squares
 >= 0, sums and products by interval arithmetic with an end at 0 times an
 unbounded one taken as 0; a sum over a range counts as non-empty only when
 its bounds show it; anything else is `ANY`.  A condition shown from a `Val`
@@ -162,6 +163,7 @@ def constant(node) -> Optional[Fraction]:
 
 
 PI = Val(Fraction(314, 100), Fraction(315, 100), False, False, True)
+CONSTANT_RANGES = {"pi": PI, "e": Val(Fraction(271, 100), Fraction(272, 100), False, False, True)}
 UNIT_OPEN = Val(Fraction(0), Fraction(1), False, False, True)
 POSITIVE = Val(Fraction(0), INF, False, False, True)
 NONNEGATIVE = Val(Fraction(0), INF, True, False)
@@ -190,7 +192,9 @@ class Inference:
         if c is not None:
             return point(c)
         if isinstance(node, A.Name):
-            return PI if node.id == "pi" else ANY
+            if node.id in self.claim.sorts:  # bound somewhere in the claim: maybe a variable named pi
+                return ANY
+            return CONSTANT_RANGES.get(node.id, ANY)
         if isinstance(node, A.Neg):
             return _neg(self(node.operand))
         if isinstance(node, A.Card):

@@ -68,6 +68,8 @@ class ToIndexedSums:
             return self.env[n.id]
         if n.id == "pi":
             return sp.pi
+        if n.id == "e":
+            return sp.E
         raise NotSymbolic(f"{n.id} has no value here")
 
     def t_Neg(self, n: A.Neg):

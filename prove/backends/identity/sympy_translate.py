@@ -166,6 +166,8 @@ class ToSympy:
             return self.env[n.id]
         if n.id == "pi":
             return sp.pi
+        if n.id == "e":
+            return sp.E
         raise Untranslatable(f"{n.id} has no value here")
 
     def t_Neg(self, n: A.Neg):
