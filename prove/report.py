@@ -52,8 +52,8 @@ def format_result(r: Result, colour: bool = False) -> str:
         detail = ""
         if s.witness:
             detail = f"; witness: {witness_text(s.witness)}"
-        elif s.reason and s.verdict is not Verdict.PROVED:
-            detail = f"; {s.reason}"
+        if s.reason and s.verdict is not Verdict.PROVED:
+            detail += f"; {s.reason}"
         lines.append(f"    step at line {s.line}: {s.verdict.value}{detail}")
     return "\n".join(lines)
 

@@ -30,12 +30,14 @@ from typing import Callable, Iterable, Optional, Union
 
 from prove import ast as A
 from prove.claim import Claim, LemmaEntry, ModuleContext
+from prove.didyoumean import nearest
 from prove.elaborate import elaborate
 from prove.scope import module_context
 from prove.errors import SHOWN_WIDTH, ProveError, caret_block
 from prove.parser import parse, parse_tolerant
 from prove.backends.base import Limits, clock
 from prove.verdict import INTERNAL_ERROR, Outcome, Result, Verdict
+from prove.vocabulary import BUILTINS
 
 MAX_FILE_BYTES = 4_000_000
 START_GRACE = 60.0  # seconds a fresh worker may take to say it is ready, or to start a claim sent to it
@@ -207,9 +209,14 @@ def _job(decl: A.ClaimDecl, path: str, ctx: ModuleContext) -> Job:
         names, hints = _names_and_citations(todo.pop())
         cited.extend(hints)
         for name in names:
-            if name in ctx.lets and name not in lets:
-                lets[name] = ctx.lets[name]
-                todo.append(lets[name])
+            if name in ctx.lets:
+                reached = [name]
+            else:  # a misspelt definition brings its close spellings, for the error's did-you-mean
+                reached = nearest(name, ctx.lets) if ctx.lets and name not in BUILTINS else []
+            for near in reached:
+                if near not in lets:
+                    lets[near] = ctx.lets[near]
+                    todo.append(lets[near])
     lemmas = {n: ctx.lemmas[n] for n in cited if n in ctx.lemmas and n != decl.name}
     if len(lemmas) < len(set(cited)):
         # A citation that names no lemma in scope: the error lists the ones that are.

@@ -269,7 +269,8 @@ def refute(claim, inst, goal, cross: bool = False, deadline: Optional[Deadline] 
         for point, where in candidates:
             if not all(_condition(x, op, y, point, inst) for x, op, y in cs):
                 continue
-            if P.holds_at(I.Goal(a, b, goal.rel, goal.instance), point) is False:
+            fails = I.Goal(a, b, goal.rel, goal.instance, goal.entry)
+            if P.holds_at(fails, point) is False:
                 full = P.complete(point, inst)  # the unknowns an equation hypothesis solved
                 if not recheck(claim, inst.values, full, table):
                     continue
@@ -277,7 +278,8 @@ def refute(claim, inst, goal, cross: bool = False, deadline: Optional[Deadline] 
                 witness.update({k: v for k, v in P.witness(claim, inst, full).items() if k not in funs})
                 how = ("sympy: the difference simplified to 0, but not for this function" if cross
                        else "sympy: exact evaluation with concrete functions")
-                return Outcome(Verdict.REFUTED, method=where + how + ", re-checked", witness=witness)
+                return Outcome(Verdict.REFUTED, method=where + how + ", re-checked", witness=witness,
+                               reason=P.why_it_fails(fails, full))
     return None
 
 

@@ -188,10 +188,10 @@ def refutation(claim: Claim, inst: Instance, goal: Goal, point: dict, method: st
         return Outcome.unknown("a counterexample was found but did not survive the independent re-check "
                                f"({describe_instance(inst.values)})", method="sympy")
     return Outcome(Verdict.REFUTED, method=method + ", re-checked", witness=shown,
-                   reason=_why_it_fails(goal, point))
+                   reason=why_it_fails(goal, point))
 
 
-def _why_it_fails(goal: Goal, point: dict) -> Optional[str]:
+def why_it_fails(goal: Goal, point: dict) -> Optional[str]:
     """Say so when a side is not a real number at the witness (log of a
     negative number): a student would otherwise see two 'equal' formulas."""
     full = {**point}
