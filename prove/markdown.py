@@ -71,7 +71,7 @@ def claims_blocks(text: str) -> list[Block]:
     open_fence = None  # (character, length, is_claims, first content line)
     lines = _lines(text)
     for number, line in enumerate(lines, start=1):
-        m = _FENCE.match(line)
+        m = _FENCE.match(line.lstrip("\ufeff") if number == 1 else line)  # a byte-order mark is not text
         if open_fence is None:
             if m and not (m["fence"][0] == "`" and "`" in m["info"]):
                 info = m["info"].split()

@@ -142,6 +142,7 @@ def test_fences_follow_commonmark():
             "~~~~claims\nd\n~~~\nstill d\n")  # 18-: never closed (~~~ is shorter): runs to the end
     found = [(b.first, b.last) for b in claims_blocks(text)]
     assert found == [(2, 2), (5, 4), (16, 16), (19, 22)]
+    assert [(b.first, b.last) for b in claims_blocks("\ufeff```claims\r\na\r\n```\r\n")] == [(2, 2)]
 
 
 def test_a_markdown_file_without_claims_blocks_says_so(tmp_path):
