@@ -26,14 +26,18 @@ def build_parser() -> argparse.ArgumentParser:
                "`prove lemmas [NAME]` lists the shipped lemma library (a folder named lemmas is "
                "checked as `prove lemmas/` or `prove ./lemmas`).",
     )
-    p.add_argument("paths", nargs="+", metavar="PATH", help="claim files, or folders to search for *.claims")
+    p.add_argument("paths", nargs="+", metavar="PATH",
+                   help="claim files, Markdown files (their ```claims blocks), or folders to search for *.claims")
     p.add_argument("--timeout", type=_positive_float, default=10.0, metavar="SECONDS",
                    help="time limit per claim, in CPU seconds of its own work (default 10)")
     p.add_argument("--jobs", "-j", type=_positive_int, default=None, metavar="N",
                    help="claims checked in parallel (default: number of cores, at most 4)")
     p.add_argument("--memory", type=_positive_int, default=4096, metavar="MB",
                    help="memory cap per worker process (default 4096)")
-    p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    p.add_argument("--format", choices=("text", "json", "csv"), default="text",
+                   help="output format (csv: file, claim, verdict, expected, as_expected, seconds)")
+    p.add_argument("--md", action="store_true",
+                   help="folders also give their Markdown files (*.md) that have ```claims blocks")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     p.add_argument("--version", action="version", version=f"prove {__version__}")
     return p
@@ -69,30 +73,24 @@ def main(argv=None) -> int:
         return lemmas_main([a for a in argv if a != "--list-lemmas"])
     args = build_parser().parse_args(argv)
 
-    from prove.report import format_result, summary_line, to_json
+    from prove.markdown import NO_BLOCKS, has_claims, is_markdown
+    from prove.progress import Progress
+    from prove.report import format_result, summary_line, to_csv, to_json
     from prove.runner import UsageError, check_paths, default_jobs
     from prove.backends.base import Limits
 
     colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty()
                                         and not os.environ.get("NO_COLOR") and args.format == "text")
-    progress = sys.stderr.isatty() and args.format == "text"
-    state = {"total": 0, "done": 0}
+    progress = Progress(sys.stderr)
 
     def on_start(tasks):
-        state["total"] = len(tasks)
-        if progress and tasks:
-            sys.stderr.write(f"[0/{state['total']}] checking...")
-            sys.stderr.flush()
+        progress.begin([t.path for t in tasks])
 
     def on_result(result):
-        state["done"] += 1
         if args.format == "text":
-            if progress:
-                sys.stderr.write("\r\033[K")
-            print(format_result(result, colour), flush=True)
-            if progress and state["done"] < state["total"]:
-                sys.stderr.write(f"[{state['done']}/{state['total']}] checking...")
-                sys.stderr.flush()
+            with progress.paused():
+                print(format_result(result, colour), flush=True)
+        progress.advance()
 
     def usage_problem(message: str) -> int:
         if args.format == "json":
@@ -100,23 +98,29 @@ def main(argv=None) -> int:
         print(f"prove: error: {message}", file=sys.stderr)
         return EXIT_USAGE
 
+    empty_markdown = [p for p in args.paths if is_markdown(p) and os.path.isfile(p) and not has_claims(p)]
     limits = Limits(timeout=args.timeout, memory_mb=args.memory)
     try:
-        results = check_paths(args.paths, limits, args.jobs or default_jobs(), on_result, on_start)
+        results = check_paths(args.paths, limits, args.jobs or default_jobs(), on_result, on_start,
+                              markdown=args.md)
     except UsageError as exc:
         return usage_problem(str(exc))
     except KeyboardInterrupt:
+        progress.close()
         print("\nprove: interrupted", file=sys.stderr)
         return 130
+    finally:
+        progress.close()
     if not results:
-        if progress:
-            sys.stderr.write("\r\033[K")
-        return usage_problem("no claims found under " + ", ".join(args.paths))
+        hint = f" ({', '.join(empty_markdown)}: {NO_BLOCKS})" if empty_markdown else ""
+        return usage_problem("no claims found under " + ", ".join(args.paths) + hint)
+    for path in empty_markdown:
+        print(f"prove: note: nothing checked in {path}: {NO_BLOCKS}", file=sys.stderr)
     if args.format == "json":
         print(to_json(results))
+    elif args.format == "csv":
+        print(to_csv(results), end="")
     else:
-        if progress:
-            sys.stderr.write("\r\033[K")
         print(summary_line(results))
     return EXIT_OK if all(r.as_expected for r in results) else EXIT_UNEXPECTED
 

@@ -1,4 +1,5 @@
-"""pytest plugin: every `*.claims` file is a test module and every claim a test.
+"""pytest plugin: every `*.claims` file is a test module and every claim a test;
+with `--claims-md`, so is every Markdown file that has a ```claims block.
 
 Registered through the `pytest11` entry point, so installing prove is enough.
 A claim passes when its verdict meets its expectation (`verified` meets
@@ -32,6 +33,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                          f"value, else {DEFAULT_TIMEOUT:g})")
     group.addoption("--claims-jobs", type=int, default=None, metavar="N",
                     help="claims of a file checked in parallel (default: number of cores, at most 4)")
+    group.addoption("--claims-md", action="store_true", default=None,
+                    help="also collect Markdown files (*.md) that have ```claims blocks (default: the "
+                         "claims_md ini value, else off)")
+    parser.addini("claims_md", "collect Markdown files that have ```claims blocks", type="bool", default=False)
     parser.addini("claims_timeout", f"time limit per claim in *.claims files (default {DEFAULT_TIMEOUT:g})",
                   default=str(DEFAULT_TIMEOUT))
 
@@ -39,7 +44,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_collect_file(file_path, parent):
     if file_path.suffix == ".claims":
         return ClaimsFile.from_parent(parent, path=file_path)
+    if file_path.suffix.lower() in (".md", ".markdown") and _markdown_wanted(parent.config):
+        from prove.markdown import has_claims  # light: no parser, SymPy or Z3
+
+        if has_claims(file_path):
+            return ClaimsFile.from_parent(parent, path=file_path)
     return None
+
+
+def _markdown_wanted(config) -> bool:
+    value = config.getoption("claims_md")
+    return bool(config.getini("claims_md")) if value is None else value
 
 
 class ClaimFailed(Exception):

@@ -1,7 +1,9 @@
-"""Results to text: the terminal report (compiler-style lines) and JSON."""
+"""Results to text: the terminal report (compiler-style lines), JSON and CSV."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections import Counter
 from typing import Iterable, Optional
@@ -85,3 +87,23 @@ def to_json(results: list[Result], error: Optional[str] = None) -> str:
     if error is not None:
         data["error"] = error
     return json.dumps(data, indent=2)
+
+
+CSV_COLUMNS = ("file", "claim", "verdict", "expected", "as_expected", "seconds")
+
+
+def to_csv(results: list[Result]) -> str:
+    """One row per claim under a header row, for a spreadsheet of a class's batch.
+    A file name that a spreadsheet would read as a formula (`=...`, `+`, `-`, `@`)
+    gets a leading `'`: submitted file names are not trusted."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for r in results:
+        writer.writerow([_cell(r.file), _cell(r.name), r.verdict.value, r.expected,
+                         "true" if r.as_expected else "false", f"{r.seconds:.3f}"])
+    return out.getvalue()
+
+
+def _cell(text: str) -> str:
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -34,6 +34,7 @@ from prove.didyoumean import nearest
 from prove.elaborate import elaborate
 from prove.scope import module_context
 from prove.errors import SHOWN_WIDTH, ProveError, caret_block
+from prove.markdown import has_claims, is_markdown, markdown_tasks
 from prove.parser import parse, parse_tolerant
 from prove.backends.base import Limits, clock
 from prove.verdict import INTERNAL_ERROR, Outcome, Result, Verdict
@@ -112,13 +113,17 @@ class Task:
         return None, _result(self, answer, 0.0)
 
 
-def collect(paths: Iterable[Union[str, Path]]) -> list[Path]:
-    """Files named, and every `*.claims` below folders named, in order."""
+def collect(paths: Iterable[Union[str, Path]], markdown: bool = False) -> list[Path]:
+    """Files named, and every `*.claims` below folders named, in order; with
+    `markdown`, also the Markdown files below them that have a `claims` block."""
     files: list[Path] = []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            found = sorted(q for q in p.rglob("*.claims") if q.is_file())
+            found = [q for q in p.rglob("*.claims") if q.is_file()]
+            if markdown:
+                found += [q for q in p.rglob("*") if is_markdown(q) and q.is_file() and has_claims(q)]
+            found.sort()
             files.extend(found)
         elif p.is_file():
             files.append(p)
@@ -143,10 +148,12 @@ def _file_task(path: str, reason: str, line: int = 1, column: int = 1, internal:
     return Task(path, result.name, line, "proved", "", decided=result)
 
 
-def tasks_for_text(text: str, path: str) -> list[Task]:
-    """Parse a file's text into tasks; never raises for anything the text says."""
+def tasks_for_text(text: str, path: str, parse: Optional[Callable] = None) -> list[Task]:
+    """Parse a file's text into tasks; never raises for anything the text says.
+    `parse(text, path) -> (module, bad statements)` replaces the claim parser
+    (prove.markdown parses a Markdown file's blocks one by one)."""
     try:
-        return _tasks(text, path)
+        return _tasks(text, path, parse or parse_tolerant)
     except RecursionError:
         return [_file_task(path, "the file is nested too deeply to read")]
     except Exception as exc:  # a bug of the parser must cost this file only
@@ -154,8 +161,8 @@ def tasks_for_text(text: str, path: str) -> list[Task]:
                            internal=True)]
 
 
-def _tasks(text: str, path: str) -> list[Task]:
-    module, bad = parse_tolerant(text, path)
+def _tasks(text: str, path: str, parse: Callable) -> list[Task]:
+    module, bad = parse(text, path)
     lines = text.splitlines()
     tasks: list[Task] = []
     for b in bad:
@@ -197,6 +204,8 @@ def tasks_for_file(path: Union[str, Path]) -> list[Task]:
         line = text.count("\n", 0, at) + 1
         return [_file_task(shown, "not a text file (it contains a NUL byte); expected a claims file",
                            line, at - (text.rfind("\n", 0, at) + 1) + 1)]
+    if is_markdown(path):
+        return markdown_tasks(text, shown)
     return tasks_for_text(text, shown)
 
 
@@ -577,10 +586,11 @@ def check_text(text: str, path: str = "<text>", limits: Limits = Limits(), jobs:
 
 
 def check_paths(paths, limits: Limits = Limits(), jobs: int = 1, on_result=None,
-                on_start=None) -> list[Result]:
-    """Check every claim under `paths` (UsageError when a path is missing)."""
+                on_start=None, markdown: bool = False) -> list[Result]:
+    """Check every claim under `paths` (UsageError when a path is missing);
+    `markdown`: folders give their Markdown files with `claims` blocks too."""
     tasks: list[Task] = []
-    for f in collect(paths):
+    for f in collect(paths, markdown):
         tasks.extend(tasks_for_file(f))
     if on_start:
         on_start(tasks)
