@@ -24,7 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "up to a stated bound, refuted with a checked counterexample, or unknown with a reason.",
         epilog="Exit codes: 0 every verdict as expected, 1 some verdict not as expected, 2 usage problem. "
                "`prove lemmas [NAME]` lists the shipped lemma library (a folder named lemmas is "
-               "checked as `prove lemmas/` or `prove ./lemmas`).",
+               "checked as `prove lemmas/` or `prove ./lemmas`). Verdicts are cached in .prove_cache/ "
+               "beside the checked files (or $PROVE_CACHE_DIR); `prove cache clear [PATH]` empties it.",
     )
     p.add_argument("paths", nargs="+", metavar="PATH",
                    help="claim files, Markdown files (their ```claims blocks), or folders to search for *.claims")
@@ -39,6 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--md", action="store_true",
                    help="folders also give their Markdown files (*.md) that have ```claims blocks")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    p.add_argument("--no-cache", action="store_true",
+                   help="check every claim again, neither reading nor writing the result cache")
     p.add_argument("--version", action="version", version=f"prove {__version__}")
     return p
 
@@ -68,6 +71,8 @@ def main(argv=None) -> int:
     if argv and argv[0] == "lemmas":  # the subcommand, whatever the working directory holds
         from prove.lemmas_cli import main as lemmas_main
         return lemmas_main(argv[1:])
+    if argv and argv[0] == "cache":
+        return _cache_command(argv[1:])
     if "--list-lemmas" in argv:
         from prove.lemmas_cli import main as lemmas_main
         return lemmas_main([a for a in argv if a != "--list-lemmas"])
@@ -100,9 +105,11 @@ def main(argv=None) -> int:
 
     empty_markdown = [p for p in args.paths if is_markdown(p) and os.path.isfile(p) and not has_claims(p)]
     limits = Limits(timeout=args.timeout, memory_mb=args.memory)
+    from prove.cache import open_cache
+    cache = None if args.no_cache else open_cache(args.paths)
     try:
         results = check_paths(args.paths, limits, args.jobs or default_jobs(), on_result, on_start,
-                              markdown=args.md)
+                              markdown=args.md, cache=cache)
     except UsageError as exc:
         return usage_problem(str(exc))
     except KeyboardInterrupt:
@@ -111,6 +118,8 @@ def main(argv=None) -> int:
         return 130
     finally:
         progress.close()
+        if cache is not None:
+            cache.close()
     if not results:
         hint = f" ({', '.join(empty_markdown)}: {NO_BLOCKS})" if empty_markdown else ""
         return usage_problem("no claims found under " + ", ".join(args.paths) + hint)
@@ -123,6 +132,20 @@ def main(argv=None) -> int:
     else:
         print(summary_line(results))
     return EXIT_OK if all(r.as_expected for r in results) else EXIT_UNEXPECTED
+
+
+def _cache_command(argv: list[str]) -> int:
+    """`prove cache clear [PATH...]`: remove the result cache those paths would use."""
+    p = _Parser(prog="prove cache", description="Manage the result cache.")
+    p.add_argument("action", choices=("clear",))
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="the checked files or folders whose cache to clear (default: the current folder)")
+    args = p.parse_args(argv)
+    from prove.cache import cache_dir, clear
+
+    where = cache_dir(args.paths or ["."])
+    print(f"prove: {'cleared' if clear(where) else 'no cache at'} {where}")
+    return EXIT_OK
 
 
 if __name__ == "__main__":

@@ -37,6 +37,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="also collect Markdown files (*.md) that have ```claims blocks (default: the "
                          "claims_md ini value, else off)")
     parser.addini("claims_md", "collect Markdown files that have ```claims blocks", type="bool", default=False)
+    group.addoption("--claims-no-cache", action="store_true", default=False,
+                    help="check every claim again, neither reading nor writing prove's result cache "
+                         "(.prove_cache/ beside the claim files, or $PROVE_CACHE_DIR)")
     parser.addini("claims_timeout", f"time limit per claim in *.claims files (default {DEFAULT_TIMEOUT:g})",
                   default=str(DEFAULT_TIMEOUT))
 
@@ -111,8 +114,15 @@ class ClaimsFile(pytest.File):
                  if isinstance(it, ClaimItem) and it.parent is self and id(it.task) not in self._results]
         if id(first.task) not in {id(t) for t in batch}:
             batch.append(first.task)
+        from prove.cache import open_cache
+
         jobs = self.config.getoption("claims_jobs") or default_jobs()
-        results = run_tasks(batch, Limits(timeout=_timeout(self.config)), jobs)
+        cache = None if self.config.getoption("claims_no_cache") else open_cache([self.path])
+        try:
+            results = run_tasks(batch, Limits(timeout=_timeout(self.config)), jobs, cache=cache)
+        finally:
+            if cache is not None:
+                cache.close()
         self._results.update({id(t): r for t, r in zip(batch, results)})
 
     def claim_source(self, task: "Task") -> str:
@@ -134,6 +144,8 @@ class ClaimItem(pytest.Item):
         result = self.parent.result_for(self)
         self.seconds = result.seconds
         self.user_properties.append(("verdict", result.verdict.value))
+        if result.cached:
+            self.user_properties.append(("cached", True))
         if result.bound:
             self.user_properties.append(("bound", result.bound))
         if not result.as_expected:

@@ -41,7 +41,8 @@ def format_result(r: Result, colour: bool = False) -> str:
         return "\n".join(lines)
     method = f" [{r.method}]" if r.method else ""
     mark = "" if r.as_expected else "  " + _paint(f"UNEXPECTED: expected {r.expected}", "1;31", colour)
-    lines = [f"{r.file}:{r.line}: {r.name}: {verdict}{method} ({r.seconds:.2f}s){mark}"]
+    took = "cached" if r.cached else f"{r.seconds:.2f}s"
+    lines = [f"{r.file}:{r.line}: {r.name}: {verdict}{method} ({took}){mark}"]
     if r.bound:
         lines.append(f"    bound: {r.bound}")
     if r.witness:

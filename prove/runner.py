@@ -555,9 +555,11 @@ def _known(task: Task) -> Optional[Result]:
 
 
 def run_tasks(tasks: list[Task], limits: Limits = Limits(), jobs: int = 1,
-              on_result: Optional[Callable[[Result], None]] = None) -> list[Result]:
-    """Check every task; results come back in task order (on_result streams them in order)."""
+              on_result: Optional[Callable[[Result], None]] = None, cache=None) -> list[Result]:
+    """Check every task; results come back in task order (on_result streams them in order).
+    With a `prove.cache.ResultCache`, a claim checked before is answered from it."""
     results: list[Optional[Result]] = [_known(t) for t in tasks]
+    keys = _from_cache(tasks, results, limits, cache) if cache is not None else {}
     runnable = [i for i, r in enumerate(results) if r is None]
     emitted = 0
 
@@ -570,6 +572,8 @@ def run_tasks(tasks: list[Task], limits: Limits = Limits(), jobs: int = 1,
 
     def done(k: int, answer: Union[Outcome, _Failed], seconds: float) -> None:
         results[runnable[k]] = _result(tasks[runnable[k]], answer, seconds)
+        if runnable[k] in keys and isinstance(answer, Outcome):
+            cache.put(*keys[runnable[k]], answer, seconds)
         flush()
 
     flush()
@@ -580,13 +584,31 @@ def run_tasks(tasks: list[Task], limits: Limits = Limits(), jobs: int = 1,
     return [r for r in results if r is not None]
 
 
+def _from_cache(tasks: list[Task], results: list[Optional[Result]], limits: Limits, cache) -> dict:
+    """Fill in the results the cache holds; the keys of the other tasks, to store their results."""
+    from prove.cache import KeyMaker, Uncacheable
+
+    maker, keys = KeyMaker(limits), {}
+    for i, task in enumerate(tasks):
+        if results[i] is not None:
+            continue
+        try:
+            keys[i] = maker.key(task.job)
+        except Uncacheable:
+            continue
+        hit = cache.get(*keys[i][:2])
+        if hit is not None:
+            results[i] = replace(_result(task, hit, 0.0), cached=True)
+    return keys
+
+
 def check_text(text: str, path: str = "<text>", limits: Limits = Limits(), jobs: int = 1,
                on_result=None) -> list[Result]:
     return run_tasks(tasks_for_text(text, path), limits, jobs, on_result)
 
 
 def check_paths(paths, limits: Limits = Limits(), jobs: int = 1, on_result=None,
-                on_start=None, markdown: bool = False) -> list[Result]:
+                on_start=None, markdown: bool = False, cache=None) -> list[Result]:
     """Check every claim under `paths` (UsageError when a path is missing);
     `markdown`: folders give their Markdown files with `claims` blocks too."""
     tasks: list[Task] = []
@@ -594,7 +616,7 @@ def check_paths(paths, limits: Limits = Limits(), jobs: int = 1, on_result=None,
         tasks.extend(tasks_for_file(f))
     if on_start:
         on_start(tasks)
-    return run_tasks(tasks, limits, jobs, on_result)
+    return run_tasks(tasks, limits, jobs, on_result, cache)
 
 
 def default_jobs() -> int:

@@ -91,6 +91,7 @@ class Result:
     steps: tuple[Step, ...] = field(default=())
     internal: bool = False  # `unknown` because the tool failed; never as expected
     repair: Optional[Repair] = None
+    cached: bool = False  # answered from the result cache (`seconds` is then 0)
 
     @property
     def as_expected(self) -> bool:
@@ -103,6 +104,7 @@ class Result:
             "bound": self.bound, "witness": self.witness, "reason": self.reason,
             "seconds": round(self.seconds, 4), "column": self.column, "source": self.source,
             "internal": self.internal, "repair": self.repair.to_json() if self.repair else None,
+            "cached": self.cached,
         }
         if self.steps:
             data["steps"] = [s.to_json() for s in self.steps]
