@@ -95,6 +95,24 @@ def test_editing_a_used_lemma_rechecks_exactly_the_claims_that_cite_it(project, 
     assert again["cites"].verdict is Verdict.PROVED
 
 
+def test_a_lemma_edited_in_place_changes_the_key_of_its_citers_only(project, tmp_path):
+    """The same positions, another lemma (now false): the citing claim's key must change."""
+    from prove.cache import KeyMaker
+    from prove.runner import tasks_for_file
+
+    def keys():
+        return {t.name: KeyMaker(Limits()).key(t.job)[:2] for t in tasks_for_file(project / "main.claims")}
+
+    before = keys()
+    run([project / "main.claims"], tmp_path / "c")
+    (project / "defs.claims").write_text(DEFS.replace("= 2 * x^2", "= 2 * x^3"))
+    after = keys()
+    assert after["cites"][1] == before["cites"][1]  # same place: only the content tells them apart
+    assert {n for n in before if before[n] != after[n]} == {"cites"}
+    again = run([project / "main.claims"], tmp_path / "c")
+    assert cached(again) == {"uses_c", "alone", "alone_wrong"}
+
+
 def test_editing_a_let_rechecks_its_dependants_and_a_stale_proof_is_not_reused(project, tmp_path):
     run([project / "main.claims"], tmp_path / "c")
     (project / "main.claims").write_text(MAIN.replace("let c = 3", "let c = 4"))
