@@ -559,7 +559,7 @@ def run_tasks(tasks: list[Task], limits: Limits = Limits(), jobs: int = 1,
     """Check every task; results come back in task order (on_result streams them in order).
     With a `prove.cache.ResultCache`, a claim checked before is answered from it."""
     results: list[Optional[Result]] = [_known(t) for t in tasks]
-    keys = _from_cache(tasks, results, limits, cache) if cache is not None else {}
+    keys = cache.answer(tasks, results, limits, _result) if cache is not None else {}
     runnable = [i for i, r in enumerate(results) if r is None]
     emitted = 0
 
@@ -582,24 +582,6 @@ def run_tasks(tasks: list[Task], limits: Limits = Limits(), jobs: int = 1,
             pool.run([tasks[i].job for i in runnable], done)
     flush()
     return [r for r in results if r is not None]
-
-
-def _from_cache(tasks: list[Task], results: list[Optional[Result]], limits: Limits, cache) -> dict:
-    """Fill in the results the cache holds; the keys of the other tasks, to store their results."""
-    from prove.cache import KeyMaker, Uncacheable
-
-    maker, keys = KeyMaker(limits), {}
-    for i, task in enumerate(tasks):
-        if results[i] is not None:
-            continue
-        try:
-            keys[i] = maker.key(task.job)
-        except Uncacheable:
-            continue
-        hit = cache.get(*keys[i][:2])
-        if hit is not None:
-            results[i] = replace(_result(task, hit, 0.0), cached=True)
-    return keys
 
 
 def check_text(text: str, path: str = "<text>", limits: Limits = Limits(), jobs: int = 1,
