@@ -24,8 +24,11 @@ made).  `unknown` is never stored, since it may come from a time limit, a
 memory cap, a loaded machine or an internal error, and a later run may
 decide it; `error` is cheap to find again.  A key covers every input of the
 check, so a hit is the verdict the same code gave the same claim under the
-same limits.  A cache file is trusted: it should only be one this user's own
-runs wrote (see docs/cache.md).  Any failure of the cache (a locked, corrupt
+same limits.  Every entry is signed with a key only this user holds (an
+HMAC with a random secret kept outside the checked tree, `~/.config/prove/cache.key`
+or `$PROVE_CACHE_KEY`): an entry that does not carry this user's signature,
+such as one shipped in a student's `.prove_cache/`, is not read; its claim is
+checked.  Any failure of the cache (a locked, corrupt
 or unwritable database) costs the caching, never the run: claims are then
 simply checked.
 
@@ -37,8 +40,10 @@ per result, so concurrent runs and `--jobs` share one cache safely.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
+import secrets
 import re
 import sqlite3
 import sys
@@ -54,7 +59,9 @@ from prove.verdict import Outcome, Repair, Step, Verdict
 CACHE_DIR_NAME = ".prove_cache"
 DB_NAME = "results.sqlite"
 ENV_DIR = "PROVE_CACHE_DIR"
-SCHEMA = 1
+ENV_KEY = "PROVE_CACHE_KEY"  # the file holding this user's signing key
+SCHEMA = 2
+TABLE = "results_v2"  # entries of schema 1 carried no signature
 STORED = (Verdict.PROVED, Verdict.VERIFIED, Verdict.REFUTED)
 _PLACE_WORDS = re.compile(r"\b(line|lines|column)\b")
 
@@ -213,25 +220,59 @@ def _depends_on_place(text: str, names: list[str]) -> bool:
     return bool(data["steps"]) or bool(_PLACE_WORDS.search(text)) or any(n and n in text for n in names)
 
 
+def signing_key() -> Optional[bytes]:
+    """This user's secret for signing cache entries, made on first use (mode 0600);
+    None when it can be neither read nor made (then nothing is cached)."""
+    path = Path(os.environ.get(ENV_KEY) or
+                Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "prove" / "cache.key")
+    for _ in range(2):
+        try:
+            data = path.read_bytes()
+            return data if len(data) >= 32 else None
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as f:
+                f.write(secrets.token_bytes(32))
+        except FileExistsError:
+            continue  # another run made it first: read theirs
+        except OSError:
+            return None
+    return None
+
+
+def _sign(secret: bytes, *parts: str) -> str:
+    return hmac.new(secret, "\x00".join(parts).encode(), hashlib.sha256).hexdigest()
+
+
 class ResultCache:
     """One SQLite database of results; every method swallows database failures."""
 
     def __init__(self, directory: Union[str, Path]):
         self.directory = Path(directory)
         self._db: Optional[sqlite3.Connection] = None
+        self._secret: Optional[bytes] = None
         self.broken = False
 
     def _conn(self) -> Optional[sqlite3.Connection]:
         if self._db is None and not self.broken:
+            self._secret = signing_key()
+            if self._secret is None:
+                self.broken = True
+                return None
             try:
                 self.directory.mkdir(parents=True, exist_ok=True)
                 db = sqlite3.connect(self.directory / DB_NAME, timeout=30.0, isolation_level=None)
                 db.execute("PRAGMA busy_timeout = 30000")
                 db.execute("PRAGMA journal_mode = WAL")
                 db.execute("PRAGMA synchronous = NORMAL")
-                db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, place TEXT NOT NULL, "
+                db.execute(f"CREATE TABLE IF NOT EXISTS {TABLE} (key TEXT PRIMARY KEY, place TEXT NOT NULL, "
                            "names TEXT NOT NULL, outcome TEXT NOT NULL, seconds REAL NOT NULL, "
-                           "stored REAL NOT NULL)")
+                           "stored REAL NOT NULL, mac TEXT NOT NULL)")
                 self._db = db
             except (sqlite3.Error, OSError):
                 self.broken = True
@@ -260,10 +301,12 @@ class ResultCache:
         if db is None:
             return None
         try:
-            row = db.execute("SELECT place, names, outcome FROM results WHERE key = ?", (key,)).fetchone()
+            row = db.execute(f"SELECT place, names, outcome, mac FROM {TABLE} WHERE key = ?", (key,)).fetchone()
             if row is None:
                 return None
-            stored_place, names, text = row
+            stored_place, names, text, mac = row
+            if not hmac.compare_digest(mac, _sign(self._secret, key, stored_place, names, text)):
+                return None  # not written by this user's runs
             if stored_place != place and _depends_on_place(text, json.loads(names)):
                 return None
             outcome = outcome_from_json(json.loads(text))
@@ -277,8 +320,10 @@ class ResultCache:
         if text is None or db is None:
             return
         try:
-            db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?)",
-                       (key, place, json.dumps(names), text, float(seconds), time.time()))
+            names_text = json.dumps(names)
+            db.execute(f"INSERT OR REPLACE INTO {TABLE} VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       (key, place, names_text, text, float(seconds), time.time(),
+                        _sign(self._secret, key, place, names_text, text)))
         except sqlite3.Error:
             pass
 

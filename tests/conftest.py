@@ -21,6 +21,7 @@ _CACHE_ROOT = tempfile.mkdtemp(prefix="prove-test-cache-")
 atexit.register(shutil.rmtree, _CACHE_ROOT, ignore_errors=True)
 _CACHE_COUNT = itertools.count()
 os.environ["PROVE_CACHE_DIR"] = os.path.join(_CACHE_ROOT, "collection")
+os.environ["PROVE_CACHE_KEY"] = os.path.join(_CACHE_ROOT, "cache.key")  # not this user's own key
 
 
 def pytest_runtest_setup(item):

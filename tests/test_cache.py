@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from prove.backends.base import Limits
-from prove.cache import DB_NAME, ResultCache, cache_dir, storable
+from prove.cache import DB_NAME, TABLE, ResultCache, cache_dir, storable
 from prove.runner import check_paths
 from prove.verdict import Outcome, Verdict
 
@@ -226,7 +226,7 @@ def test_concurrent_writers_do_not_corrupt_the_cache(tmp_path):
         assert proc.exitcode == 0
     db = sqlite3.connect(tmp_path / DB_NAME)
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert db.execute("SELECT COUNT(*) FROM results").fetchone()[0] == 450
+    assert db.execute(f"SELECT COUNT(*) FROM {TABLE}").fetchone()[0] == 450
 
 
 def test_two_concurrent_runs_share_one_cache(project, tmp_path):
@@ -298,3 +298,20 @@ def test_the_pytest_plugin_uses_the_cache_and_can_be_told_not_to(project, tmp_pa
     assert 'name="cached"' not in xml[0]
     assert xml[1].count('name="cached"') == 4
     assert 'name="cached"' not in xml[2]
+
+
+def test_an_entry_this_user_did_not_sign_is_not_read(project, tmp_path, monkeypatch):
+    """A `.prove_cache/` shipped with a submission, or an entry edited by hand, is not
+    trusted: the claims are checked again."""
+    folder = tmp_path / "cache"
+    first = run([project], folder)
+    assert not cached(first)
+    db = sqlite3.connect(folder / DB_NAME)
+    db.execute(f"UPDATE {TABLE} SET outcome = replace(outcome, '\"refuted\"', '\"proved\"')")
+    db.commit()
+    db.close()
+    again = run([project], folder)
+    assert again["alone_wrong"].verdict is Verdict.REFUTED and not again["alone_wrong"].cached
+    assert "alone" in cached(again)  # the entries left as they were still count
+    monkeypatch.setenv("PROVE_CACHE_KEY", str(tmp_path / "someone_else.key"))
+    assert not cached(run([project], folder))
