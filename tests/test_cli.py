@@ -1,6 +1,7 @@
 """The `prove` command as a user runs it: output, exit codes, JSON, limits."""
 
 import json
+import shlex
 import subprocess
 import sys
 import time
@@ -207,3 +208,13 @@ def test_a_failure_of_the_tool_is_an_internal_unknown_never_as_expected(monkeypa
         assert "internal error, please report: the checker failed: TypeError: a bug in a backend" in format_result(r)
     assert c.verdict == "error" and not c.internal  # a malformed claim is still the claim's own error
     assert summary_line(results).endswith("(2 unknown by an internal error, please report): 3 not as expected")
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
+    """`prove FILE | head -1`: the rest of the report has nowhere to go, and that is not an error to print."""
+    claims = tmp_path / "many.claims"
+    claims.write_text("".join(f"claim c{i}: forall x in R: x + {i} = {i} + x\n" for i in range(40)))
+    command = f"{shlex.quote(sys.executable)} -m prove {shlex.quote(str(claims))} --no-cache | head -1"
+    done = subprocess.run(["sh", "-c", command], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert done.stdout.count("\n") == 1 and ": c0: proved" in done.stdout
+    assert "Traceback" not in done.stderr and "BrokenPipeError" not in done.stderr, done.stderr
