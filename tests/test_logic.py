@@ -135,3 +135,11 @@ def test_dropping_a_hypothesis_turns_proved_into_refuted():
     with_h = one("claim t: forall x in R^2, a in R^2 where x != a: (x[1] - a[1])^2 + (x[2] - a[2])^2 > 0")
     without = one("claim t: forall x in R^2, a in R^2: (x[1] - a[1])^2 + (x[2] - a[2])^2 > 0")
     assert with_h.verdict is Verdict.PROVED and without.verdict is Verdict.REFUTED
+
+
+def test_a_refuted_formula_says_what_each_comparison_is_at_the_witness():
+    (r,) = prove.check("claim t: forall x in R: x > 0 or x < 0\n")
+    assert r.verdict is Verdict.REFUTED and r.witness == {"x": "0"}
+    assert r.reason == "here x > 0 is false, x < 0 is false"
+    (r,) = prove.check("claim t: forall x in R: (x > 0) <-> (x^2 > 0)\n")
+    assert r.verdict is Verdict.REFUTED and r.reason == "here x > 0 is false, x^2 > 0 is true", r.reason

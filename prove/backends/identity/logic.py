@@ -331,7 +331,7 @@ def _refute(claim: Claim, inst, hyps, body, model: Optional[dict]) -> Optional[O
         if P.value_at(hyps, point) is True and P.value_at(body, point) is False:
             if recheck(claim, inst.values, point):
                 return Outcome(Verdict.REFUTED, method=f"{METHOD}: exact evaluation at a point, re-checked",
-                               witness=witness(claim, inst, point), reason="the formula is false here")
+                               witness=witness(claim, inst, point), reason=P.why_false(body, point))
     return None
 
 

@@ -171,6 +171,22 @@ def value_at(p: Prop, point: dict) -> Optional[bool]:
     return True if True in vals else (None if None in vals else False)
 
 
+def why_false(p: Prop, point: dict, most: int = 4) -> str:
+    """What each comparison of p is at point, in the claim language: why the formula is false there."""
+    from prove.backends.identity.exact import show_expr
+    said, seen = [], set()
+    for a in atoms(p):
+        text = f"{show_expr(a.lhs)} {a.rel} {show_expr(a.rhs)}"
+        value = atom_at(a, point)
+        if text in seen or value is None:
+            continue
+        seen.add(text)
+        said.append(f"{text} is {'true' if value else 'false'}")
+    if not said:
+        return "the formula is false here"
+    return "here " + ", ".join(said[:most]) + (", ..." if len(said) > most else "")
+
+
 def atoms(p: Prop) -> list:
     if isinstance(p, LogicAtom):
         return [p]
