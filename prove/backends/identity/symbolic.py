@@ -32,7 +32,7 @@ from prove.backends.identity import concrete
 from prove.backends import internal
 from prove.backends.identity.instances import enumerate_sizes, user_symbol
 from prove.backends.identity.sums import Context, NotSymbolic, SVec, at_least, normalise, zero_in_every_case
-from prove.backends.identity.sympy_translate import SCALAR, Untranslatable
+from prove.backends.identity.sympy_translate import CONSTANTS, SCALAR, Untranslatable
 from prove.verdict import Outcome, Verdict
 from prove.vocabulary import SCALAR_KINKS
 
@@ -66,10 +66,8 @@ class ToIndexedSums:
     def t_Name(self, n: A.Name):
         if n.id in self.env:
             return self.env[n.id]
-        if n.id == "pi":
-            return sp.pi
-        if n.id == "e":
-            return sp.E
+        if n.id in CONSTANTS:
+            return CONSTANTS[n.id]
         raise NotSymbolic(f"{n.id} has no value here")
 
     def t_Neg(self, n: A.Neg):

@@ -83,6 +83,7 @@ def elementwise(v, fn):
 
 NON_SMOOTH = (sp.Abs, sp.Max, sp.Min, sp.Heaviside, sp.sign, sp.Piecewise)
 PARTIAL = {"log": "log", "ln": "log", "sqrt": "sqrt", "tan": "tan"}  # functions undefined somewhere
+CONSTANTS = {"pi": sp.pi, "e": sp.E}  # the language's constants (prove.typecheck.CONSTANTS), where not bound
 KINKS = SCALAR_KINKS  # from the vocabulary: abs, relu, sign
 
 
@@ -164,10 +165,8 @@ class ToSympy:
     def t_Name(self, n: A.Name):
         if n.id in self.env:
             return self.env[n.id]
-        if n.id == "pi":
-            return sp.pi
-        if n.id == "e":
-            return sp.E
+        if n.id in CONSTANTS:
+            return CONSTANTS[n.id]
         raise Untranslatable(f"{n.id} has no value here")
 
     def t_Neg(self, n: A.Neg):
