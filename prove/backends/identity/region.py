@@ -89,7 +89,7 @@ def inside(syms: list, conditions: list, deadline: Deadline, goal: Optional[tupl
 def _polynomial(a, op, b, syms):
     """(a - b, op) when a - b is a polynomial in syms with rational coefficients."""
     try:
-        d = sp.expand(sp.sympify(a) - sp.sympify(b))
+        d = sp.expand(sp.Integer(0) + a - b)  # SymPy values from the translation, never text
     except (TypeError, sp.SympifyError):
         return None
     if isinstance(d, sp.MatrixBase) or not d.free_symbols <= set(syms):

@@ -408,7 +408,7 @@ def fails_exactly(goal: Goal, point: dict) -> Optional[bool]:
     """True when the goal is false at point by exact arithmetic (both sides
     rational) or a certified margin; False when it holds so; else None."""
     try:
-        d = sp.sympify(goal.lhs - goal.rhs).xreplace(point)
+        d = (sp.Integer(0) + goal.lhs - goal.rhs).xreplace(point)  # SymPy values, never text
         if d.has(sp.zoo, sp.nan, sp.oo, -sp.oo, sp.I):
             return None
         if not d.is_Rational:
