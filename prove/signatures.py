@@ -31,6 +31,12 @@ _SIGNATURES = {
     "indegree": "indegree(G, v)",
     "outdegree": "outdegree(G, v)",
     "topological": "topological(p, G)",
+    "count_paths": "count_paths(G, u, v)",
+    "depth": "depth(G)",
+    "descendants": "descendants(G, v)",
+    "ancestors": "ancestors(G, v)",
+    "reachable": "reachable(G, v)",
+    "reversed": "reversed(p)",
     "sum": "sum(k, z[k])",
     "delta": "delta(i, j)",
 }
@@ -265,6 +271,13 @@ GRAPH_SIGNATURES: dict[str, tuple] = {
     "nodes": (((_G,), S.INT),),
     "edges": (((_G,), S.INT),),
     "card": (((_NS,), S.INT),),
+    # --- paths and traversals
+    "count_paths": (((_G, _N, _N), S.INT),),
+    "depth": (((_G,), S.INT),),
+    "descendants": (((_G, _N), S.NodeSet("descendants")),),
+    "ancestors": (((_G, _N), S.NodeSet("ancestors")),),
+    "reachable": (((_G, _N), S.NodeSet("reachable")),),
+    "reversed": (((_O,), S.Order("reversed")),),
 }
 _WHAT = {S.Graph: "a graph", S.GraphNode: "a node", S.NodeSet: "a set of nodes", S.Order: "an order"}
 

@@ -132,6 +132,16 @@ VOCABULARY: tuple[Builtin, ...] = (
     _graph("graph", "a number of nodes and a list of edges", "a graph literal, `graph(3, [1->2, 2->3])`"),
     _graph("graphs", "a range of node counts", "every directed graph in the range (a binder's domain)"),
     _graph("orders", "a graph", "every order of the graph's nodes (a binder's domain)"),
+    # --- paths and traversals
+    _graph("count_paths", "a graph and two nodes",
+           "the number of directed paths of length at least 1 from the first node to the second (acyclic graphs only)"),
+    _graph("depth", "a graph", "the number of edges on a longest directed path (acyclic graphs only)"),
+    _graph("descendants", "a graph and a node", "the nodes at the end of a path from the node"),
+    _graph("ancestors", "a graph and a node", "the nodes with a path to the node"),
+    _graph("reachable", "a graph and a node", "the node and its descendants"),
+    _graph("dfs_finish_orders", "a graph",
+           "every order in which some depth-first search finishes the nodes (a binder's domain)"),
+    _graph("reversed", "an order", "the order read backwards: `reversed(p)(v) = nodes + 1 - p(v)`"),
 
     _calculus("diff", "an expression, a variable, optionally an order", "the (k-th) derivative"),
     _calculus("grad", "an expression and a variable, or a function", "the gradient"),

@@ -39,7 +39,10 @@ from prove import sorts as S
 from prove.backends.base import Deadline
 from prove.backends.graph import evaluate as GE
 from prove.backends.graph.encode import GraphEncoder, GraphUnsupported, OutOfTime
-from prove.backends.graph.z3_terms import FALSE, SNode, SGraph, SOrder, SSet, count, disj, implies, neg
+from prove.backends.graph.z3_terms import FALSE, SNode, SGraph, SOrder, SSet, conj, count, disj, implies, neg
+from prove.backends.graph import inner as INNER
+
+GUARDS = "#guards"  # env key (no claim can spell it): memberships that an outer node's value needs
 from prove.claim import Claim
 from prove.verdict import Outcome, Verdict
 
@@ -124,6 +127,7 @@ class Found:
     witness: dict  # name -> value of evaluate
     goal: int
     fewest: bool = True  # no counterexample of this size has fewer edges
+    hints: dict = dataclasses.field(default_factory=dict)  # graphs the solver chose inside the claim
 
 
 def lex_leader(E: dict, n: int, first: int = 1) -> list:
@@ -154,7 +158,7 @@ class _Query:
         self.pinned = self._pinned(plan)
         envs = list(self._envs(plan.others, dict(self.bases)))
         for i, env in enumerate(envs):
-            f = self.t.formula(negated, env, +1)
+            f = conj([*env.get(GUARDS, ()), self.t.formula(negated, env, +1)])
             if len(envs) == 1:
                 self.combos.append((None, env))
                 parts.append(f)
@@ -208,6 +212,12 @@ class _Query:
         if kind == "node":
             for u in dom:
                 yield from self._envs(rest, {**env, name: SNode(u)})
+        elif kind == "member":  # a node of a set: the membership guards this value
+            for u in dom.nodes:
+                if dom.mem[u] is not FALSE:
+                    yield from self._envs(rest, {**env, name: SNode(u), GUARDS: (*env.get(GUARDS, ()), dom.mem[u])})
+        elif kind == "dfs":
+            yield from self._envs(rest, {**env, name: self.t.new_dfs_order(dom, name)})
         elif kind == "int":
             for k in dom:
                 yield from self._envs(rest, {**env, name: k})
@@ -243,6 +253,14 @@ class _Query:
 
 def _solve(plan: Plan, goal_index: int, sizes: tuple, deadline: Deadline):
     """('unsat', notes) | ('sat', Found) | ('unknown', reason)."""
+    if not plan.graphs and INNER.existence_goal(plan.goals[goal_index]):
+        try:
+            status, data = INNER.solve_existence(GraphEncoder, plan, plan.goals[goal_index], deadline)
+        except OutOfTime:
+            return "unknown", "time"
+        if status == "sat":
+            return "sat", Found(sizes, 0, data[0], goal_index)
+        return status, data
     try:
         q = _Query(plan, plan.goals[goal_index], sizes, deadline)
     except OutOfTime:
@@ -277,7 +295,7 @@ def _solve(plan: Plan, goal_index: int, sizes: tuple, deadline: Deadline):
         s.pop()
     w = q.witness(model)
     edges = sum(len(v.edges) for v in w.values() if isinstance(v, GE.GraphValue))
-    return "sat", Found(sizes, edges, w, goal_index, fewest)
+    return "sat", Found(sizes, edges, w, goal_index, fewest, INNER.graph_values(q.t, model))
 
 
 # --------------------------------------------------------------- re-checking
@@ -331,9 +349,10 @@ def renumber(plan: Plan, witness: dict) -> dict:
     return out
 
 
-def recheck(claim: Claim, plan: Plan, witness: dict) -> Optional[str]:
-    """None when the witness is a counterexample by direct evaluation, else what went wrong."""
-    env = {}
+def recheck(claim: Claim, plan: Plan, witness: dict, hints: Optional[dict] = None) -> Optional[str]:
+    """None when the witness is a counterexample by direct evaluation, else what went wrong.
+    `hints`: graphs to try first where the claim binds graphs inside (each checked to be in range)."""
+    env = {GE.HINTS: hints} if hints else {}
     try:
         for var in claim.variables:  # the range as the independent evaluator reads it
             if isinstance(var.sort, S.Graph):
@@ -380,6 +399,9 @@ def check(claim: Claim, limits) -> Outcome:
         plan = plan_claim(claim)
     except GraphUnsupported as exc:
         return Outcome.unknown(str(exc), method="graphs")
+    undefined = INNER.guard_problem(claim.hypotheses, claim.body)
+    if undefined:
+        return Outcome.unknown(undefined, method="graphs")
     ranges = [range(g.low, g.high + 1) for g in plan.graphs]
     all_sizes = sorted(itertools.product(*ranges), key=lambda t: (sum(t), t))
     if not all_sizes:
@@ -408,10 +430,12 @@ def check(claim: Claim, limits) -> Outcome:
         if found:
             best = min(found, key=lambda f: f.edges)
             witness = renumber(plan, best.witness)
-            if recheck(claim, plan, witness):  # renumbering should never matter; keep the solver's if it does
+            if recheck(claim, plan, witness, best.hints):  # renumbering should never matter; keep the solver's
                 witness = best.witness
-            problem = recheck(claim, plan, witness)
+            problem = recheck(claim, plan, witness, best.hints)
             shown = {name: witness_text(v) for name, v in witness.items()}
+            shown.update({name: witness_text(g) for name, g in INNER.inner_witness(best.hints).items()
+                          if name not in shown})
             if problem:
                 return Outcome(Verdict.UNKNOWN, method="z3 per graph size", witness=shown,
                                reason=f"the solver's counterexample did not survive the independent re-check "
@@ -426,6 +450,9 @@ def check(claim: Claim, limits) -> Outcome:
         checked.append(sizes)
     extra = f"; {len(plan.goals)} goals" if len(plan.goals) > 1 else ""
     extra += "".join(f"; {n}" for n in sorted(notes))
+    if not plan.graphs and INNER.graphs_inside(claim):
+        return Outcome(Verdict.VERIFIED, method=f"z3: negation unsat for each value{extra}",
+                       bound=INNER.bound_words(plan))
     if not plan.graphs:
         return _concrete(claim, plan, extra)
     if len(plan.graphs) == 1:

@@ -30,6 +30,7 @@ import z3
 
 from prove import ast as A
 from prove.backends.base import Deadline
+from prove.backends.graph.paths import PathEncoding
 from prove.backends.graph.structure import GraphStructure, GraphUnsupported, OutOfTime
 from prove.backends.graph.z3_terms import (FALSE, SNode, Number, SGraph, SOrder, SSet, canon, conj, const,
                                            count, disj, implies, neg, num)
@@ -44,7 +45,7 @@ def _then(first, f, *args):
     yield f(*args)
 
 
-class GraphEncoder(GraphStructure):
+class GraphEncoder(PathEncoding, GraphStructure):
     """Graph formulas to Z3 at one size, polarity-aware (see the module docstring); the encoding
     stops with OutOfTime once `deadline` has passed."""
 
@@ -300,8 +301,7 @@ class GraphEncoder(GraphStructure):
             if name in self.DOMAINS:
                 return self.DOMAINS[name](self, dom.expr, env)
             if name == "graphs":
-                raise GraphUnsupported(f"{b.name} ranges over graphs inside the claim; only the outer `forall` "
-                                       "may bind graphs")
+                return self._in_inner_graphs(dom.expr, env)
         raise GraphUnsupported(f"the domain of {b.name} is not nodes, subsets, orders or a range of integers")
 
     # The binder domains, one method each: (self, call, env) -> (kind, values) as above.
@@ -335,6 +335,8 @@ class GraphEncoder(GraphStructure):
     def values(self, kind: str, dom, name: str):
         if kind in ("node",):
             return [SNode(u) for u in dom]
+        if kind == "graph":
+            return self.every_graph(dom, name)
         if kind == "int":
             return list(dom)
         if kind == "set":
@@ -385,6 +387,20 @@ class GraphEncoder(GraphStructure):
         if skolem and kind in ("set", "order"):
             value = self.new_set(dom, b.name) if kind == "set" else self.new_order(dom, b.name)
             return inner(value)
+        if skolem and kind == "dfs":
+            return inner(self.new_dfs_order(dom, b.name))
+        if kind == "dfs":
+            raise GraphUnsupported(f"{b.name} would have to range over every depth-first search here; "
+                                   "dfs_finish_orders(G) is taken where the claim says `forall` at the top, "
+                                   "or `exists` under a negation")
+        if skolem and kind == "graph":
+            return disj(inner(self.new_inner_graph(b.name, n)) for n in dom)
+        if kind == "member":  # nodes of a set: each node, guarded by its membership
+            self._reserve(len(dom.nodes), b.name)
+            parts = ((dom.mem[u], inner(SNode(u))) for u in dom.nodes)
+            if universal:
+                return conj(disj((neg(m), f)) for m, f in parts)
+            return disj(conj((m, f)) for m, f in parts)
         if kind in ("node", "int"):
             self._reserve(len(dom), b.name)
         values = self.values(kind, dom, b.name)
@@ -436,8 +452,14 @@ class GraphEncoder(GraphStructure):
     PREDICATES = {"edge": _edge, "path": _path, "acyclic": _acyclic, "cycle": _cycle, "source": _source,
                   "sink": _sink, "topological": _topological}
     TERMS = {"graph": _graph_literal, "nodes": _nodes, "edges": _edges, "card": _card,
-             "indegree": _indegree, "outdegree": _outdegree}
-    DOMAINS = {"nodes": _in_nodes, "orders": _in_orders}
+             "indegree": _indegree, "outdegree": _outdegree,
+             # --- paths and traversals (prove/backends/graph/paths.py)
+             "count_paths": PathEncoding._count_paths, "depth": PathEncoding._depth,
+             "descendants": PathEncoding._descendants, "ancestors": PathEncoding._ancestors,
+             "reachable": PathEncoding._reachable, "reversed": PathEncoding._reversed}
+    DOMAINS = {"nodes": _in_nodes, "orders": _in_orders,
+               "descendants": PathEncoding._in_member_set, "ancestors": PathEncoding._in_member_set,
+               "reachable": PathEncoding._in_member_set, "dfs_finish_orders": PathEncoding._in_dfs_finish_orders}
 
 
 def distinct(x, y):
