@@ -65,6 +65,7 @@ class Plan:
     hypotheses: tuple
     goals: tuple
     symmetric: bool
+    body: Optional[A.Expr] = None  # the claim's body, with the binders the plan moved inside it
 
 
 def split_goals(e: A.Expr) -> list:
@@ -80,7 +81,8 @@ def split_goals(e: A.Expr) -> list:
 
 def plan_claim(claim: Claim) -> Plan:
     graphs, others = [], []
-    for var in claim.variables:
+    variables, body = INNER.outer_prefix(claim)
+    for var in variables:
         if isinstance(var.sort, S.Graph):  # the elaborator read its range from graphs(...)
             if var.sort.high is None:
                 raise GraphUnsupported(f"{var.name} must range over graphs(nodes <= N)")
@@ -96,10 +98,10 @@ def plan_claim(claim: Claim) -> Plan:
             raise GraphUnsupported(f"{var.name} is {var.sort}; the graph backend takes graphs, nodes, node sets, "
                                    "orders and integer ranges")
     uses_literal = any(isinstance(n, A.Call) and isinstance(n.func, A.Name) and n.func.id == "graph"
-                       for e in (claim.body, *claim.hypotheses) for n in A.walk(e))
-    goals = tuple(split_goals(claim.body))
+                       for e in (body, *claim.hypotheses) for n in A.walk(e))
+    goals = tuple(split_goals(body))
     return Plan(tuple(graphs), tuple(others), tuple(claim.hypotheses), goals,
-                symmetric=len(graphs) == 1 and not uses_literal)
+                symmetric=len(graphs) == 1 and not uses_literal, body=body)
 
 
 def bound_words(graphs: tuple[GraphVar, ...]) -> str:
@@ -157,8 +159,11 @@ class _Query:
         negated = A.And((*plan.hypotheses, A.Not(goal, span=goal.span)), span=goal.span)
         self.pinned = self._pinned(plan)
         envs = list(self._envs(plan.others, dict(self.bases)))
+        self.inner: list = []  # per combination: the graphs bound inside the claim, by name
         for i, env in enumerate(envs):
+            before = {k: len(v) for k, v in getattr(self.t, "inner_graphs", {}).items()}
             f = conj([*env.get(GUARDS, ()), self.t.formula(negated, env, +1)])
+            self.inner.append({k: v[before.get(k, 0):] for k, v in getattr(self.t, "inner_graphs", {}).items()})
             if len(envs) == 1:
                 self.combos.append((None, env))
                 parts.append(f)
@@ -226,12 +231,14 @@ class _Query:
         else:
             yield from self._envs(rest, {**env, name: self.t.new_order(dom, name)})
 
-    def witness(self, model: z3.ModelRef) -> dict:
-        env = None
-        for pick, e in self.combos:
+    def picked(self, model: z3.ModelRef) -> int:
+        for i, (pick, _) in enumerate(self.combos):
             if pick is None or z3.is_true(model.eval(pick, model_completion=True)):
-                env = e
-                break
+                return i
+        return 0
+
+    def witness(self, model: z3.ModelRef) -> dict:
+        env = self.combos[self.picked(model)][1]
         out = {}
         for name, value in env.items():
             if isinstance(value, SGraph):
@@ -295,7 +302,8 @@ def _solve(plan: Plan, goal_index: int, sizes: tuple, deadline: Deadline):
         s.pop()
     w = q.witness(model)
     edges = sum(len(v.edges) for v in w.values() if isinstance(v, GE.GraphValue))
-    return "sat", Found(sizes, edges, w, goal_index, fewest, INNER.graph_values(q.t, model))
+    hints = INNER.graph_values(q.inner[q.picked(model)], model) if q.inner else {}
+    return "sat", Found(sizes, edges, w, goal_index, fewest, hints)
 
 
 # --------------------------------------------------------------- re-checking
@@ -355,7 +363,7 @@ def recheck(claim: Claim, plan: Plan, witness: dict, hints: Optional[dict] = Non
     env = {GE.HINTS: hints} if hints else {}
     try:
         for var in claim.variables:  # the range as the independent evaluator reads it
-            if isinstance(var.sort, S.Graph):
+            if isinstance(var.sort, S.Graph) and any(g.name == var.name for g in plan.graphs):
                 graph = witness[var.name]
                 if graph not in GE.domain_values(A.Binder(var.name, "in", var.domain, span=var.span), {}):
                     return f"{var.name} has {len(graph.nodes)} nodes, outside its range"
@@ -370,7 +378,7 @@ def recheck(claim: Claim, plan: Plan, witness: dict, hints: Optional[dict] = Non
                 if sorted(value.seq) != sorted(graph.nodes):
                     return f"{name} = {witness_text(value)} is not an order of the nodes"
             env[name] = value
-        if GE.claim_holds(claim.hypotheses, claim.body, env):
+        if GE.claim_holds(plan.hypotheses, plan.body, env):
             return "the claim holds at the solver's counterexample"
     except GE.NotEvaluable as exc:
         return f"the independent evaluator cannot decide it: {exc}"

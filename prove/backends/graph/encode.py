@@ -237,8 +237,10 @@ class GraphEncoder(PathEncoding, GraphStructure):
     def call(self, e: A.Call, env: dict):
         name = e.func.id if isinstance(e.func, A.Name) else ""
         args = e.args
-        if name in env and isinstance(env[name], SOrder):
-            p = env[name]
+        if (name in env and isinstance(env[name], SOrder)) or isinstance(e.func, A.Call):  # p(v), reversed(p)(v)
+            p = env[name] if name in env else self.term(e.func, env)
+            if not isinstance(p, SOrder):
+                raise GraphUnsupported("only an order is applied to a node")
             v = self.node(args[0], env)
             pos = p.pos.get(v, 0)
             return Fraction(pos) if isinstance(pos, int) else pos

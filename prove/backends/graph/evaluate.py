@@ -242,6 +242,11 @@ def _call(e: A.Call, env: dict) -> Value:
     name = _fname(e)
     if name in env and isinstance(env[name], OrderValue):
         return Fraction(env[name].position(_node(e.args[0], env)))
+    if isinstance(e.func, A.Call):  # reversed(p)(v)
+        p = _eval(e.func, env)
+        if not isinstance(p, OrderValue):
+            raise NotEvaluable("only an order is applied to a node")
+        return Fraction(p.position(_node(e.args[0], env)))
     meaning = CALLS.get(name)
     if meaning is None:
         raise NotEvaluable(f"{name or 'this'}(...) is not defined on graphs")

@@ -31,6 +31,7 @@ from typing import Optional
 import z3
 
 from prove import ast as A
+from prove import sorts as S
 from prove.backends.graph import evaluate as GE
 from prove.backends.graph.structure import GraphUnsupported
 from prove.backends.graph.z3_terms import TRUE, SNode
@@ -144,6 +145,28 @@ def graphs_inside(claim) -> bool:
                for e in (claim.body, *claim.hypotheses) for n in A.walk(e))
 
 
+def outer_prefix(claim):
+    """The outer variables the backend enumerates, and the body: a graph variable whose
+    size is another variable (`forall n in 1..5, G in graphs(nodes = n)`) goes back
+    inside the body as a `forall`, with the variables after it."""
+    for k, var in enumerate(claim.variables):
+        if isinstance(var.domain, A.SetDomain) and _call_name(var.domain.expr) == "graphs" \
+                and getattr(var.sort, "high", 0) is None and any(
+                    isinstance(n, A.Name) and n.id != "nodes" for n in A.walk(var.domain.expr.args[0])):
+            if claim.hypotheses:
+                raise GraphUnsupported(f"{var.name} ranges over graphs whose size is a variable: write its `where` "
+                                       f"inside, as `forall {var.name} in graphs(...): (... -> ...)`")
+            rest = claim.variables[k:]
+            binders = tuple(A.Binder(v.name, "subset" if v.domain is not None and _is_subset(v) else "in", v.domain,
+                                     span=v.span) for v in rest)
+            return claim.variables[:k], A.Quant("forall", binders, claim.body, span=claim.body.span)
+    return claim.variables, claim.body
+
+
+def _is_subset(var) -> bool:
+    return isinstance(var.sort, S.NodeSet)
+
+
 def existence_goal(goal) -> bool:
     """`exists G in graphs(...): P`, possibly after `A ->`."""
     body = goal.right if isinstance(goal, A.Implies) else goal
@@ -175,10 +198,10 @@ def plain(env: dict) -> dict:
     return {k: GE.NodeV(v.id) if isinstance(v, SNode) else v for k, v in env.items() if not k.startswith("#")}
 
 
-def graph_values(t, model) -> dict:
-    """binder name -> the graphs the solver chose for it inside the claim."""
+def graph_values(inner: dict, model) -> dict:
+    """binder name -> the graphs the solver chose for it inside the claim (`inner`: name -> SGraphs)."""
     out: dict = {}
-    for name, graphs in getattr(t, "inner_graphs", {}).items():
+    for name, graphs in inner.items():
         for g in graphs:
             edges = {k for k, b in g.E.items() if z3.is_true(model.eval(b, model_completion=True))}
             out.setdefault(name, []).append(GE.GraphValue.make(len(g.nodes), edges))
@@ -205,7 +228,7 @@ def solve_existence(encoder_class, plan, goal, deadline):
             return "sat", (plain(env), {})
         if r != z3.sat:
             return "unknown", s.reason_unknown()
-        hints = graph_values(t, s.model())
+        hints = graph_values(getattr(t, "inner_graphs", {}), s.model())
         try:
             ok = GE.holds(stated, {**plain(env), GE.HINTS: hints})
         except GE.NotEvaluable as exc:
