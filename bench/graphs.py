@@ -2,8 +2,11 @@
 
     python bench/graphs.py            # bounds 3, 4, ... until 60 s, then networkx at 4 and 5
     python bench/graphs.py --budget 20 --sample 8
+    python bench/graphs.py --budget 0 --paths-budget 10   # only the paths-and-traversals table
 
-For each bound N the claim is checked for all directed graphs with at most N
+First, the path and traversal words (count_paths, depth, descendants,
+dfs_finish_orders, graphs bound inside a claim): the claim seconds of one
+claim each, by bound.  Then, for each bound N, the claim is checked for all directed graphs with at most N
 nodes, through the public API (`prove.check`); "claim s" is the time the report
 shows for the claim, "wall s" adds starting the worker process.  Each is the
 median of 3 runs while a run takes under 3 s, else of one run.  The brute force enumerates graphs one by one
@@ -32,6 +35,48 @@ CLAIM = """claim acyclic_iff_topological_order:
   forall G in graphs(nodes <= {n}):
     acyclic(G) <-> exists p in orders(G): topological(p, G)
 """
+
+
+# --- paths and traversals: one row per claim, one column per bound N
+PATH_CLAIMS = {
+    "reversed_dfs_finish_order_is_topological": """claim t:
+  forall G in graphs(nodes <= {n}), p in dfs_finish_orders(G): acyclic(G) -> topological(reversed(p), G)
+""",
+    "depth_below_nodes": """claim t:
+  forall G in graphs(nodes <= {n}): acyclic(G) -> depth(G) < nodes(G)
+""",
+    "path_iff_counted": """claim t:
+  forall G in graphs(nodes <= {n}), u in nodes(G), v in nodes(G):
+    acyclic(G) -> (path(G, u, v) <-> count_paths(G, u, v) >= 1)
+""",
+    "descendants_card": """claim t:
+  forall G in graphs(nodes <= {n}), v in nodes(G): acyclic(G) -> |descendants(G, v)| <= nodes(G) - 1
+""",
+    "dag_edge_maximum (n = 1..N)": """claim t:
+  forall n in 1..{n}:
+    (forall G in graphs(nodes = n): acyclic(G) -> edges(G) <= n * (n - 1) / 2)
+    and (exists G in graphs(nodes = n): acyclic(G) and edges(G) = n * (n - 1) / 2)
+""",
+}
+
+
+def path_table(budget: float, bounds=range(3, 9)) -> None:
+    """Claim seconds (one run each) by bound; a claim stops at its first bound over `budget`
+    seconds or without `verified`."""
+    print("paths and traversals: claim seconds by bound N (one run; '-' once a bound took over the budget)")
+    print(f"{'claim':<42}" + "".join(f"{n:>8}" for n in bounds))
+    for name, text in PATH_CLAIMS.items():
+        cells, stopped = [], False
+        for n in bounds:
+            if stopped:
+                cells.append(f"{'-':>8}")
+                continue
+            (result,) = prove.check(text.format(n=n), timeout=budget)
+            ok = result.verdict.value == "verified"
+            cells.append(f"{result.seconds:8.2f}" if ok else f"{result.verdict.value[:7]:>8}")
+            stopped = not ok or result.seconds > budget / 3
+        print(f"{name:<42}" + "".join(cells))
+    print()
 
 
 def prove_once(n: int, timeout: float):
@@ -75,7 +120,11 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--budget", type=float, default=60.0, help="seconds for the per-bound table (default 60)")
     ap.add_argument("--sample", type=int, default=1, help="time 1 graph in K at 5 nodes and scale up")
+    ap.add_argument("--paths-budget", type=float, default=10.0,
+                    help="seconds per claim in the paths-and-traversals table (default 10; 0 skips it)")
     args = ap.parse_args(argv)
+    if args.paths_budget > 0:
+        path_table(args.paths_budget)
 
     print("acyclic_iff_topological_order: all directed graphs with at most N nodes")
     print(f"{'N':>3} {'verdict':>9} {'claim s':>8} {'wall s':>8} {'runs':>5} {'total s':>8}")

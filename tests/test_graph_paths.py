@@ -350,9 +350,9 @@ def test_an_unattainable_maximum_is_refuted_at_the_smallest_n():
 def test_a_wrong_inner_bound_is_refuted_with_the_graph_that_breaks_it():
     outcome = run("claim c:\n  forall n in 1..5: forall G in graphs(nodes = n): acyclic(G) -> edges(G) <= n - 1\n")
     assert outcome.verdict is Verdict.REFUTED
-    assert outcome.witness["n"] == "3"
     n, edges = _edges(outcome.witness["G"])
-    assert n == 3 and is_acyclic(n, edges) and len(edges) > n - 1
+    assert outcome.witness["n"] == str(n) and n >= 3 and is_acyclic(n, edges) and len(edges) > n - 1
+    assert "re-checked by direct evaluation" in outcome.method and "smallest" not in outcome.method
 
 
 def test_inner_exists_beyond_the_enumerated_sizes_is_unknown_not_refuted():
@@ -361,6 +361,14 @@ def test_inner_exists_beyond_the_enumerated_sizes_is_unknown_not_refuted():
     outcome = run("claim c:\n  forall n in 4..4: exists G in graphs(nodes = n): acyclic(G) and edges(G) = 7\n")
     assert outcome.verdict is Verdict.UNKNOWN
     assert "re-check" in outcome.reason
+
+
+def test_a_refutation_at_four_nodes_is_confirmed_with_the_solver_s_graph():
+    """Beyond the sizes the evaluator enumerates, the graph the solver chose is what it checks."""
+    outcome = run("claim c:\n  forall n in 1..4, G in graphs(nodes = n): acyclic(G) -> edges(G) <= 5\n")
+    assert outcome.verdict is Verdict.REFUTED
+    n, edges = _edges(outcome.witness["G"])
+    assert outcome.witness["n"] == "4" == str(n) and is_acyclic(n, edges) and len(edges) == 6
 
 
 def test_inner_exists_needing_every_graph_is_unknown():

@@ -448,7 +448,9 @@ def check(claim: Claim, limits) -> Outcome:
                 return Outcome(Verdict.UNKNOWN, method="z3 per graph size", witness=shown,
                                reason=f"the solver's counterexample did not survive the independent re-check "
                                       f"({problem}); this is a bug in the graph backend, please report it")
-            if best.fewest:
+            if not plan.graphs:  # no graph variable to minimise: the values the solver found
+                method = "z3: a counterexample, re-checked by direct evaluation"
+            elif best.fewest:
                 method = ("z3: smallest counterexample (fewest nodes, then fewest edges), "
                           "re-checked by direct evaluation")
             else:
