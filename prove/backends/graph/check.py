@@ -444,6 +444,10 @@ def check(claim: Claim, limits) -> Outcome:
             shown = {name: witness_text(v) for name, v in witness.items()}
             shown.update({name: witness_text(g) for name, g in INNER.inner_witness(best.hints).items()
                           if name not in shown})
+            if problem and problem.startswith("the independent evaluator cannot decide it"):
+                return Outcome(Verdict.UNKNOWN, method="z3 per graph size", witness=shown,
+                               reason=f"z3 found this counterexample, but it is not confirmed without z3: {problem}; "
+                                      "a smaller bound may let the evaluator try every graph")
             if problem:
                 return Outcome(Verdict.UNKNOWN, method="z3 per graph size", witness=shown,
                                reason=f"the solver's counterexample did not survive the independent re-check "
