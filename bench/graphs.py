@@ -5,7 +5,7 @@
     python bench/graphs.py --budget 0 --paths-budget 10   # only the paths-and-traversals table
 
 First, the path and traversal words (count_paths, depth, descendants,
-dfs_finish_orders, graphs bound inside a claim): the claim seconds of one
+dfs_finish_orders, bfs_orders and dist, graphs bound inside a claim): the claim seconds of one
 claim each, by bound.  Then, for each bound N, the claim is checked for all directed graphs with at most N
 nodes, through the public API (`prove.check`); "claim s" is the time the report
 shows for the claim, "wall s" adds starting the worker process.  Each is the
@@ -41,6 +41,10 @@ CLAIM = """claim acyclic_iff_topological_order:
 PATH_CLAIMS = {
     "reversed_dfs_finish_order_is_topological": """claim t:
   forall G in graphs(nodes <= {n}), p in dfs_finish_orders(G): acyclic(G) -> topological(reversed(p), G)
+""",
+    "bfs_visits_in_nondecreasing_distance": """claim t:
+  forall G in graphs(nodes <= {n}), s in nodes(G), p in bfs_orders(G, s), u in nodes(G), v in nodes(G):
+    0 < p(u) and p(u) < p(v) -> dist(G, s, u) <= dist(G, s, v)
 """,
     "depth_below_nodes": """claim t:
   forall G in graphs(nodes <= {n}): acyclic(G) -> depth(G) < nodes(G)

@@ -37,6 +37,7 @@ _SIGNATURES = {
     "ancestors": "ancestors(G, v)",
     "reachable": "reachable(G, v)",
     "reversed": "reversed(p)",
+    "dist": "dist(G, s, v)",
     "sum": "sum(k, z[k])",
     "delta": "delta(i, j)",
 }
@@ -278,6 +279,7 @@ GRAPH_SIGNATURES: dict[str, tuple] = {
     "ancestors": (((_G, _N), S.NodeSet("ancestors")),),
     "reachable": (((_G, _N), S.NodeSet("reachable")),),
     "reversed": (((_O,), S.Order("reversed")),),
+    "dist": (((_G, _N, _N), S.INT),),
 }
 _WHAT = {S.Graph: "a graph", S.GraphNode: "a node", S.NodeSet: "a set of nodes", S.Order: "an order"}
 

@@ -187,6 +187,13 @@ class TypeChecker:
         self.uses_graphs = True
         return S.GraphNode(self._graph_name(expr.args[0], scope))
 
+    def _bfs_order_of(self, expr: A.Call, scope: Scope) -> Optional[S.Order]:
+        """`p in bfs_orders(G, s)`: an order of (some of) the nodes of G."""
+        if len(expr.args) != 2 or not isinstance(self.sort(expr.args[1], scope), S.GraphNode):
+            return None
+        self.uses_graphs = True
+        return S.Order(self._graph_name(expr.args[0], scope))
+
     def _order_of(self, expr: A.Call, scope: Scope) -> Optional[S.Order]:
         if len(expr.args) != 1:
             return None
@@ -576,6 +583,7 @@ DOMAINS = {
     "ancestors": TypeChecker._node_set_of,
     "reachable": TypeChecker._node_set_of,
     "dfs_finish_orders": TypeChecker._order_of,
+    "bfs_orders": TypeChecker._bfs_order_of,
 }
 
 

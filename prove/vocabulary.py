@@ -141,7 +141,13 @@ VOCABULARY: tuple[Builtin, ...] = (
     _graph("reachable", "a graph and a node", "the node and its descendants"),
     _graph("dfs_finish_orders", "a graph",
            "every order in which some depth-first search finishes the nodes (a binder's domain)"),
-    _graph("reversed", "an order", "the order read backwards: `reversed(p)(v) = nodes + 1 - p(v)`"),
+    _graph("bfs_orders", "a graph and a node",
+           "every order in which some breadth-first search from the node visits the nodes it reaches "
+           "(a binder's domain; p(v) = 0 for a node it does not reach)"),
+    _graph("dist", "a graph and two nodes",
+           "the fewest edges on a path from the first node to the second (0 from a node to itself); "
+           "nodes(G) when there is none, more than any distance in G"),
+    _graph("reversed", "an order", "the order read backwards: `reversed(p)(v) = n + 1 - p(v)` for an order of n nodes"),
 
     _calculus("diff", "an expression, a variable, optionally an order", "the (k-th) derivative"),
     _calculus("grad", "an expression and a variable, or a function", "the gradient"),

@@ -217,6 +217,25 @@ claim last_finished_is_a_source:
   forall G in graphs(nodes <= 3), p in dfs_finish_orders(G), v in nodes(G): acyclic(G) and p(v) = nodes(G) -> source(G, v)
 claim first_finished_is_a_sink:
   forall G in graphs(nodes <= 3), p in dfs_finish_orders(G), v in nodes(G): p(v) = 1 -> sink(G, v)
+claim bfs_nondecreasing_distance:
+  forall G in graphs(nodes <= 3), s in nodes(G), p in bfs_orders(G, s), u in nodes(G), v in nodes(G):
+    0 < p(u) and p(u) < p(v) -> dist(G, s, u) <= dist(G, s, v)
+claim bfs_increasing_distance:
+  forall G in graphs(nodes <= 3), s in nodes(G), p in bfs_orders(G, s), u in nodes(G), v in nodes(G):
+    0 < p(u) and p(u) < p(v) -> dist(G, s, u) < dist(G, s, v)
+claim bfs_visits_what_is_reached:
+  forall G in graphs(nodes <= 3), s in nodes(G), p in bfs_orders(G, s), v in nodes(G):
+    p(v) >= 1 <-> v = s or path(G, s, v)
+claim dist_below_nodes_iff_reached:
+  forall G in graphs(nodes <= 3), s in nodes(G), v in nodes(G): dist(G, s, v) < nodes(G) <-> v = s or path(G, s, v)
+claim bfs_order_is_topological:
+  forall G in graphs(nodes <= 3), s in nodes(G), p in bfs_orders(G, s): acyclic(G) -> topological(p, G)
+claim reversed_bfs_order_keeps_unvisited_at_zero:
+  forall G in graphs(nodes <= 3), s in nodes(G), p in bfs_orders(G, s), v in nodes(G):
+    (reversed(p)(v) = 0 <-> p(v) = 0) and (p(v) = 1 -> reversed(p)(v) = card(reachable(G, s)))
+claim dist_by_an_edge:
+  forall G in graphs(nodes <= 3), s in nodes(G), u in nodes(G), v in nodes(G):
+    edge(G, u, v) and dist(G, s, u) < nodes(G) -> dist(G, s, v) <= dist(G, s, u) + 1
 claim reversed_position:
   forall G in graphs(nodes <= 3), p in orders(G), v in nodes(G): reversed(p)(v) = nodes(G) + 1 - p(v)
 claim reversed_keeps_position:
@@ -375,3 +394,63 @@ def test_inner_exists_needing_every_graph_is_unknown():
     outcome = run("claim c:\n  forall n in 3..3: not (exists G in graphs(nodes = n): acyclic(G))\n"
                   "    or (exists H in graphs(nodes = n): cycle(H) and not (exists K in graphs(nodes = n): edges(K) = 0))\n")
     assert outcome.verdict in (Verdict.UNKNOWN, Verdict.REFUTED)
+
+
+# ------------------------------------------------------------ breadth-first search
+
+class BfsByZ3:
+    """One encoding of "p is a BFS order from s in G" at n nodes; G fixed per query."""
+
+    def __init__(self, n: int, s: int):
+        self.t, self.g, _ = symbolic(n, set())
+        self.p = self.t.new_bfs_order(self.g, s, "p")
+        self.solver = z3.Solver()
+        self.solver.add(*self.t.side)
+
+    def orders(self, edges: set) -> set:
+        g, p, s = self.g, self.p, self.solver
+        s.push()
+        s.add(*[b if (u, v) in edges else z3.Not(b) for (u, v), b in g.E.items()])
+        found = set()
+        while s.check() == z3.sat:
+            m = s.model()
+            pos = {u: m.eval(p.pos[u], model_completion=True).as_long() for u in g.nodes}
+            found.add(tuple(sorted((u for u in pos if pos[u] >= 1), key=pos.get)))
+            s.add(z3.Or([p.pos[u] != pos[u] for u in g.nodes]))
+        s.pop()
+        return found
+
+
+def test_bfs_runs_encoding_is_exact_on_every_graph_up_to_3_nodes():
+    from prove.backends.graph.evaluate_paths import bfs_visit_sequences
+    for n in (1, 2, 3):
+        for s in range(1, n + 1):
+            z = BfsByZ3(n, s)
+            for edges in all_graphs(n):
+                assert z.orders(edges) == set(bfs_visit_sequences(GE.GraphValue.make(n, edges), s)), (edges, s)
+
+
+def test_bfs_runs_encoding_is_exact_on_some_4_node_graphs():
+    from prove.backends.graph.evaluate_paths import bfs_visit_sequences
+    graphs = [{(1, 2), (1, 3), (2, 4), (3, 4)}, {(1, 2), (1, 3), (1, 4)}, {(1, 2), (2, 3), (3, 1), (3, 4)},
+              {(1, 2), (1, 3), (3, 4), (2, 4), (4, 1)}, {(2, 1), (3, 4)}, set()]
+    z = BfsByZ3(4, 1)
+    for edges in graphs:
+        assert z.orders(edges) == set(bfs_visit_sequences(GE.GraphValue.make(4, edges), 1)), edges
+
+
+def test_the_simulated_bfs_runs_themselves():
+    from prove.backends.graph.evaluate_paths import bfs_visit_sequences
+    diamond = GE.GraphValue.make(4, {(1, 2), (1, 3), (2, 4), (3, 4)})
+    assert bfs_visit_sequences(diamond, 1) == {(1, 2, 3, 4), (1, 3, 2, 4)}
+    assert bfs_visit_sequences(diamond, 4) == {(4,)}
+    assert bfs_visit_sequences(GE.GraphValue.make(4, {(1, 2), (2, 3), (1, 4)}), 1) == {(1, 2, 4, 3), (1, 4, 2, 3)}
+
+
+def test_bfs_node_is_enqueued_by_its_first_visited_in_neighbour():
+    """1 -> 2, 1 -> 3, 2 -> 4, 3 -> 4, 3 -> 5: with 2 before 3, node 4 is 2's child and comes before 5."""
+    from prove.backends.graph.evaluate_paths import bfs_visit_sequences
+    edges = {(1, 2), (1, 3), (2, 4), (3, 4), (3, 5)}
+    expected = {(1, 2, 3, 4, 5), (1, 3, 2, 4, 5), (1, 3, 2, 5, 4)}
+    assert bfs_visit_sequences(GE.GraphValue.make(5, edges), 1) == expected
+    assert BfsByZ3(5, 1).orders(edges) == expected

@@ -223,6 +223,8 @@ class _Query:
                     yield from self._envs(rest, {**env, name: SNode(u), GUARDS: (*env.get(GUARDS, ()), dom.mem[u])})
         elif kind == "dfs":
             yield from self._envs(rest, {**env, name: self.t.new_dfs_order(dom, name)})
+        elif kind == "bfs":
+            yield from self._envs(rest, {**env, name: self.t.new_bfs_order(*dom, name)})
         elif kind == "int":
             for k in dom:
                 yield from self._envs(rest, {**env, name: k})
@@ -252,7 +254,7 @@ class _Query:
             elif isinstance(value, SOrder):
                 pos = {u: (p if isinstance(p, int) else model.eval(p, model_completion=True).as_long())
                        for u, p in value.pos.items()}
-                out[name] = GE.OrderValue(tuple(sorted(pos, key=pos.get)))
+                out[name] = GE.OrderValue(tuple(sorted((u for u in pos if pos[u] >= 1), key=pos.get)))
             elif isinstance(value, Fraction):
                 out[name] = value
         return out

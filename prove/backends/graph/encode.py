@@ -142,7 +142,7 @@ class GraphEncoder(PathEncoding, GraphStructure):
     def topological(self, p: SOrder, g: SGraph):
         if any(u not in p.pos for u in g.nodes):
             return FALSE
-        parts = []
+        parts = [] if p.partial is None else [p.partial]
         for u in g.nodes:
             for v in g.nodes:
                 e = g.edge(u, v)
@@ -391,9 +391,11 @@ class GraphEncoder(PathEncoding, GraphStructure):
             return inner(value)
         if skolem and kind == "dfs":
             return inner(self.new_dfs_order(dom, b.name))
-        if kind == "dfs":
-            raise GraphUnsupported(f"{b.name} would have to range over every depth-first search here; "
-                                   "dfs_finish_orders(G) is taken where the claim says `forall` at the top, "
+        if skolem and kind == "bfs":
+            return inner(self.new_bfs_order(*dom, b.name))
+        if kind in ("dfs", "bfs"):
+            raise GraphUnsupported(f"{b.name} would have to range over every run of a search here; "
+                                   "dfs_finish_orders(G) and bfs_orders(G, s) are taken where the claim says `forall` at the top, "
                                    "or `exists` under a negation")
         if skolem and kind == "graph":
             return disj(inner(self.new_inner_graph(b.name, n)) for n in dom)
@@ -458,10 +460,11 @@ class GraphEncoder(PathEncoding, GraphStructure):
              # --- paths and traversals (prove/backends/graph/paths.py)
              "count_paths": PathEncoding._count_paths, "depth": PathEncoding._depth,
              "descendants": PathEncoding._descendants, "ancestors": PathEncoding._ancestors,
-             "reachable": PathEncoding._reachable, "reversed": PathEncoding._reversed}
+             "reachable": PathEncoding._reachable, "reversed": PathEncoding._reversed, "dist": PathEncoding._dist}
     DOMAINS = {"nodes": _in_nodes, "orders": _in_orders,
                "descendants": PathEncoding._in_member_set, "ancestors": PathEncoding._in_member_set,
-               "reachable": PathEncoding._in_member_set, "dfs_finish_orders": PathEncoding._in_dfs_finish_orders}
+               "reachable": PathEncoding._in_member_set, "dfs_finish_orders": PathEncoding._in_dfs_finish_orders,
+               "bfs_orders": PathEncoding._in_bfs_orders}
 
 
 def distinct(x, y):

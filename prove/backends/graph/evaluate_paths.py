@@ -12,11 +12,16 @@ these meanings in its tables).  Nothing here is shared with the Z3 encoding
   * dfs_finish_orders(G): every order in which some depth-first search
     finishes the nodes, found by simulating every run (every choice of the
     next root and of the next unvisited successor);
+  * bfs_orders(G, s): every order in which some breadth-first search from s
+    visits the nodes it reaches, by simulating every run (every order of the
+    unvisited successors of each node dequeued); dist(G, s, v): breadth-first
+    layers of one run, nodes(G) when v is not reached;
   * reversed(p): the order read backwards.
 """
 
 from __future__ import annotations
 
+import itertools
 from fractions import Fraction
 from functools import lru_cache
 
@@ -100,6 +105,50 @@ def dfs_finish_sequences(g: GE.GraphValue) -> frozenset:
     return runs(frozenset(), ())
 
 
+def bfs_visit_sequences(g: GE.GraphValue, s: int) -> frozenset:
+    """The visiting sequences of every run of breadth-first search from s."""
+    succ = {u: tuple(sorted(g.successors(u))) for u in g.nodes}
+
+    @lru_cache(maxsize=None)
+    def runs(queue: tuple, seen: frozenset) -> frozenset:
+        if not queue:
+            return frozenset({()})
+        head, rest = queue[0], queue[1:]
+        new = [w for w in succ[head] if w not in seen]
+        out = set()
+        for batch in itertools.permutations(new):
+            out |= {batch + tail for tail in runs(rest + batch, seen | set(batch))}
+        return frozenset(out)
+
+    if s not in g.nodes:
+        return frozenset({()})
+    return frozenset((s,) + tail for tail in runs((s,), frozenset({s})))
+
+
+def _in_bfs_orders(e: A.Call, env: dict) -> list:
+    g, s = GE._graph(e.args[0], env), GE._node(e.args[1], env)
+    if len(g.nodes) > GE.ORDER_LIMIT:
+        raise GE.NotEvaluable(f"too many breadth-first searches of {len(g.nodes)} nodes to enumerate")
+    return [GE.OrderValue(seq) for seq in sorted(bfs_visit_sequences(g, s))]
+
+
+def _dist(e: A.Call, env: dict) -> Fraction:
+    g, s, v = GE._graph(e.args[0], env), GE._node(e.args[1], env), GE._node(e.args[2], env)
+    return _distances(g, s).get(v, Fraction(len(g.nodes)))
+
+
+@lru_cache(maxsize=1024)
+def _distances(g: GE.GraphValue, s: int) -> dict:
+    """Breadth-first layers from s, one run: node -> distance, for the nodes reached."""
+    out: dict = {}
+    layer, k = ({s} if s in g.nodes else set()), 0
+    while layer:
+        out.update({w: Fraction(k) for w in layer})
+        layer = {w for u in layer for w in g.successors(u)} - set(out)
+        k += 1
+    return out
+
+
 def _in_dfs_finish_orders(e: A.Call, env: dict) -> list:
     g = GE._graph(e.args[0], env)
     if len(g.nodes) > GE.ORDER_LIMIT:
@@ -114,6 +163,7 @@ def _members(meaning):
 
 
 CALLS = {"count_paths": _count_paths, "depth": _depth, "descendants": _descendants, "ancestors": _ancestors,
-         "reachable": _reachable, "reversed": _reversed}
+         "reachable": _reachable, "reversed": _reversed, "dist": _dist}
 DOMAINS = {"descendants": _members(_descendants), "ancestors": _members(_ancestors),
-           "reachable": _members(_reachable), "dfs_finish_orders": _in_dfs_finish_orders}
+           "reachable": _members(_reachable), "dfs_finish_orders": _in_dfs_finish_orders,
+           "bfs_orders": _in_bfs_orders}

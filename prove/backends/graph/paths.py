@@ -25,6 +25,17 @@ being checked:
     with v an unvisited successor, or the stack is empty; at f(u) u is on top
     with every successor visited), so they describe exactly the runs of DFS with
     every choice of root and of successor;
+  * a breadth-first search order p from s: the nodes s reaches (closure row of s,
+    and s) have distinct positions 1..k, the others 0; p(s) = 1; each reached
+    v != s has a parent position, that of its first-visited in-neighbour,
+    below p(v); and parents' positions do not decrease along p.  Every run
+    meets these (a node is enqueued by the first dequeued in-neighbour, and the
+    children of one node form a block in any order after those of earlier
+    ones); any p that meets them replays a run (dequeue in p's order; the
+    unvisited successors of the node dequeued are exactly the nodes whose
+    parent it is, and they come next, in p's order);
+  * dist(G, s, v): the number of k in 0..m-1 for which v is not within k edges
+    of s (Boolean layers): the distance, or m when there is no path;
   * a graph bound inside the claim (`exists G in graphs(nodes = n)`, n known
     here) is a fresh graph of each size where the query asserts one exists,
     and every graph of each size (up to INNER_ENUMERATED nodes) where it needs all.
@@ -116,8 +127,29 @@ class PathEncoding:
         p = self.term(e.args[0], env)
         if not isinstance(p, SOrder):
             raise GraphUnsupported("reversed takes an order")
+        if p.partial is not None:  # the k ordered nodes read backwards; the others stay at 0
+            k = z3.Sum([z3.If(x >= 1, 1, 0) for x in p.pos.values()])
+            return SOrder(p.nodes, {u: z3.If(x >= 1, k + 1 - x, 0) for u, x in p.pos.items()}, partial=p.partial)
         m = len(p.nodes)
         return SOrder(p.nodes, {u: (m + 1 - x) if isinstance(x, int) else (m + 1) - x for u, x in p.pos.items()})
+
+    def _dist(self, e: A.Call, env: dict):
+        """The number of k in 0..m-1 with v not within k edges of s: the distance, or m without a path."""
+        g, s, v = self.graph(e.args[0], env), self.node(e.args[1], env), self.node(e.args[2], env)
+        m = len(g.nodes)
+        if s not in g.nodes or v not in g.nodes:
+            return Fraction(m)
+        key = ("dist", g.key, s)
+        cache = self._paths_caches()
+        if key not in cache:
+            within = {w: const(w == s) for w in g.nodes}  # within k edges of s, k = 0
+            far = {w: _ite(neg(within[w]), Fraction(1)) for w in g.nodes}
+            for _ in range(1, m):
+                within = {w: disj([within[w], *[conj((within[x], g.edge(x, w))) for x in g.nodes]])
+                          for w in g.nodes}
+                far = {w: _add(far[w], _ite(neg(within[w]), Fraction(1))) for w in g.nodes}
+            cache[key] = far
+        return cache[key][v]
 
     # ------------------------------------------------------------- domains
     def _in_member_set(self, e: A.Call, env: dict):
@@ -125,6 +157,9 @@ class PathEncoding:
 
     def _in_dfs_finish_orders(self, e: A.Call, env: dict):
         return "dfs", self.graph(e.args[0], env)
+
+    def _in_bfs_orders(self, e: A.Call, env: dict):
+        return "bfs", (self.graph(e.args[0], env), self.node(e.args[1], env))
 
     def _in_inner_graphs(self, e: A.Call, env: dict):
         bound = e.args[0]
@@ -168,6 +203,37 @@ class PathEncoding:
             self.side.append(z3.Implies(_bool(g.edge(u, v)), d[v] < f[u]))  # u finishes after its successors are seen
             self.side.append((f[u] < f[v]) == (p.pos[u] < p.pos[v]))  # p ranks the nodes by finishing time
         return p
+
+    def new_bfs_order(self, g: SGraph, s: int, stem: str) -> SOrder:
+        """An order in which some run of breadth-first search from s visits the nodes
+        (see the module docstring); nodes it does not reach have position 0."""
+        nodes, m = g.nodes, len(g.nodes)
+        pos = {u: z3.Int(self.fresh(f"{stem}({u})")) for u in nodes}
+        if s not in nodes:
+            self.side.extend(x == 0 for x in pos.values())
+            return SOrder(nodes, pos, partial=const(m == 0))
+        R = self.closure(g)
+        seen = {u: TRUE if u == s else R[(s, u)] for u in nodes}
+        k = z3.Sum([z3.If(_bool(seen[u]), 1, 0) for u in nodes])
+        self.side.append(pos[s] == 1)
+        for u in nodes:
+            self.side.append(z3.If(_bool(seen[u]), z3.And(1 <= pos[u], pos[u] <= k), pos[u] == 0))
+        for u, v in itertools.combinations(nodes, 2):
+            self.side.append(z3.Implies(z3.And(_bool(seen[u]), _bool(seen[v])), pos[u] != pos[v]))
+        parent = {}  # the position of the first visited node with an edge into v
+        for v in nodes:
+            if v == s:
+                continue
+            parent[v] = z3.Int(self.fresh(f"{stem}.parent({v})"))
+            ins = [(_bool(conj((g.edge(x, v), seen[x]))), pos[x]) for x in nodes]
+            self.side.append(z3.Implies(_bool(seen[v]), z3.And(
+                z3.Or([z3.And(c, parent[v] == px) for c, px in ins]),
+                *[z3.Implies(c, parent[v] <= px) for c, px in ins],
+                parent[v] < pos[v])))
+        for u, v in itertools.permutations(parent, 2):
+            self.side.append(z3.Implies(z3.And(_bool(seen[u]), _bool(seen[v]), pos[u] < pos[v]),
+                                        parent[u] <= parent[v]))
+        return SOrder(nodes, pos, partial=z3.And([pos[u] >= 1 for u in nodes]))
 
     def new_inner_graph(self, name: str, n: int) -> SGraph:
         g = self.base_graph(self.fresh(name), n)
