@@ -454,3 +454,23 @@ def test_bfs_node_is_enqueued_by_its_first_visited_in_neighbour():
     expected = {(1, 2, 3, 4, 5), (1, 3, 2, 4, 5), (1, 3, 2, 5, 4)}
     assert bfs_visit_sequences(GE.GraphValue.make(5, edges), 1) == expected
     assert BfsByZ3(5, 1).orders(edges) == expected
+
+
+# ---------------------------------------------------------------- twin checks
+
+@pytest.mark.parametrize("text, witness", [
+    # the search constraints alone are satisfiable: some run exists, and it is a proper order
+    ("forall G in graphs(nodes <= 4), p in dfs_finish_orders(G): not topological(reversed(p), G)",
+     {"G": "graph(1, [])", "p": "[1]"}),
+    ("forall G in graphs(nodes <= 4), s in nodes(G), p in bfs_orders(G, s): p(s) != 1",
+     {"G": "graph(1, [])", "s": "1", "p": "[1]"}),
+    # a deliberately wrong inner witness: no graph is both acyclic and cyclic
+    ("forall n in 1..3: exists G in graphs(nodes = n): acyclic(G) and cycle(G)", {"n": "1"}),
+    # dropping `acyclic` from the DFS theorem
+    ("forall G in graphs(nodes <= 4), p in dfs_finish_orders(G): topological(reversed(p), G)",
+     {"G": "graph(1, [1->1])", "p": "[1]"}),
+])
+def test_twin_checks_of_the_new_encodings(text, witness):
+    outcome = run("claim twin:\n  " + text + "\n")
+    assert outcome.verdict is Verdict.REFUTED
+    assert outcome.witness == witness
