@@ -161,9 +161,9 @@ class _Query:
         envs = list(self._envs(plan.others, dict(self.bases)))
         self.inner: list = []  # per combination: the graphs bound inside the claim, by name
         for i, env in enumerate(envs):
-            before = {k: len(v) for k, v in getattr(self.t, "inner_graphs", {}).items()}
+            before = {k: len(v) for k, v in self.t.inner_graphs.items()}
             f = conj([*env.get(GUARDS, ()), self.t.formula(negated, env, +1)])
-            self.inner.append({k: v[before.get(k, 0):] for k, v in getattr(self.t, "inner_graphs", {}).items()})
+            self.inner.append({k: v[before.get(k, 0):] for k, v in self.t.inner_graphs.items()})
             if len(envs) == 1:
                 self.combos.append((None, env))
                 parts.append(f)

@@ -228,7 +228,7 @@ def solve_existence(encoder_class, plan, goal, deadline):
             return "sat", (plain(env), {})
         if r != z3.sat:
             return "unknown", s.reason_unknown()
-        hints = graph_values(getattr(t, "inner_graphs", {}), s.model())
+        hints = graph_values(t.inner_graphs, s.model())
         try:
             ok = GE.holds(stated, {**plain(env), GE.HINTS: hints})
         except GE.NotEvaluable as exc:

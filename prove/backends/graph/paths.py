@@ -58,10 +58,12 @@ INNER_ENUMERATED = 2  # every graph with up to this many nodes is tried where a 
 class PathEncoding:
     """Terms and domains of the path and traversal words (mixed into GraphEncoder)."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._path_cache: dict = {}  # (word, graph key, node) -> the terms built for it
+        self.inner_graphs: dict = {}  # binder name -> the fresh graphs made for it inside the claim
+
     def _paths_caches(self) -> dict:
-        if not hasattr(self, "_path_cache"):
-            self._path_cache = {}
-            self.inner_graphs = {}
         return self._path_cache
 
     def _count_paths(self, e: A.Call, env: dict):
@@ -237,7 +239,6 @@ class PathEncoding:
 
     def new_inner_graph(self, name: str, n: int) -> SGraph:
         g = self.base_graph(self.fresh(name), n)
-        self._paths_caches()
         self.inner_graphs.setdefault(name, []).append(g)
         return g
 
@@ -282,7 +283,3 @@ def _sum(values):
         out = _add(out, v)
     return out
 
-
-def member_values(mem: SSet):
-    """(guard, node) for each node of a set bound as a domain."""
-    return [(mem.mem[u], SNode(u)) for u in mem.nodes]
