@@ -200,9 +200,13 @@ def _check(claim: Claim, limits) -> Outcome:
         return proof
 
     if not families and not points:
-        truth = Evaluator({})(formula)
+        judge = Evaluator({}, solver=deadline.share(0.5))
+        truth = judge(formula)
+        if truth.value is False and judge.solver_used:  # a refutation is judged without a solver
+            truth = Evaluator({})(formula)
         if truth.value is True:
-            return Outcome(Verdict.PROVED, method=f"sympy, exact: {truth.why}")
+            how = "sympy, exact" if not judge.solver_used else "sympy and " + ", ".join(sorted(set(judge.solver_used)))
+            return Outcome(Verdict.PROVED, method=f"{how}: {truth.why}")
         if truth.value is False:
             return Outcome(Verdict.REFUTED, method="sympy, exact", witness=truth.where or None, reason=truth.why)
         # fall through: Z3 may still decide a polynomial claim
