@@ -194,9 +194,18 @@ def _check(claim: Claim, limits) -> Outcome:
             if isinstance(node, A.Lambda):
                 taken |= set(node.params)
         stand_ins = [PolyFamily.make(v.name, _abstract_names(v, taken), 3) for v in abstract]
-        refutation = _refute(families + stand_ins, points, formula, deadline, note_abstract=True)
+        try:
+            refutation = _refute(families + stand_ins, points, formula, deadline, note_abstract=True)
+        except AnalysisUnsupported:
+            refutation = None
         if refutation is not None and refutation.verdict is Verdict.REFUTED:
             return refutation
+        if not families:
+            from prove.backends.analysis.candidates import refute
+            refutation = refute(formula, abstract, points, deadline,
+                                lambda v: PolyFamily.make(v.name, _abstract_names(v, taken), 4))
+            if refutation is not None:
+                return refutation
         return proof
 
     if not families and not points:

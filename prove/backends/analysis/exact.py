@@ -431,6 +431,10 @@ class Evaluator:
             return Truth(None, a.why if a.value is None else b.why)
         return Truth(a.value == b.value, f"{a.why}; {b.why}", _merge([a, b]))
 
+    def e_Quant(self, e):
+        from prove.backends.analysis.candidates import quantifier  # it imports this module
+        return quantifier(self, e)
+
     def e_Compare(self, e):
         values = [self.value(o) for o in e.operands]
         result = TRUE
