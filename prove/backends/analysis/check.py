@@ -219,6 +219,10 @@ def _check(claim: Claim, limits) -> Outcome:
         if truth.value is False:
             return Outcome(Verdict.REFUTED, method="sympy, exact", witness=truth.where or None, reason=truth.why)
         # fall through: Z3 may still decide a polynomial claim
+        outcome = _decide(families, points, formula, deadline, closed_reason=None)
+        if outcome.verdict is Verdict.UNKNOWN and truth.why:
+            return Outcome.unknown(f"{truth.why}; {outcome.reason}", method=outcome.method)
+        return outcome
 
     return _decide(families, points, formula, deadline, closed_reason=None)
 

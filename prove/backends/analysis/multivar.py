@@ -269,9 +269,11 @@ def extremum_nd(body, syms: list, pt: list, kind: str, names: list, name: str = 
                             f"of degree {k}, "
                             f"{'positive' if want_min else 'negative'} definite ({info}): a strict local "
                             f"{'minimum' if want_min else 'maximum'} (lowest homogeneous part definite)")
+    lines = [info] if verdict == "negative" else []
+    if verdict != "pd":  # the rational directions where F vanishes: G decides along them
+        lines += [d for d in _directions(len(syms)) if F.eval(dict(zip(F.gens, d))) == 0][:40]
     candidates = []
-    if verdict == "negative":
-        d = info
+    for d in lines:
         i = next(j for j, x in enumerate(d) if x != 0)
         candidates.append(Curve(tuple(x / d[i] for x in d), tuple(1 if x != 0 else 0 for x in d)))
     candidates.extend(_plane_curves(G, strict))
