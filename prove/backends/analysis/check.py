@@ -194,18 +194,35 @@ def _check(claim: Claim, limits) -> Outcome:
             if isinstance(node, A.Lambda):
                 taken |= set(node.params)
         stand_ins = [PolyFamily.make(v.name, _abstract_names(v, taken), 3) for v in abstract]
-        refutation = _refute(families + stand_ins, points, formula, deadline, note_abstract=True)
+        try:
+            refutation = _refute(families + stand_ins, points, formula, deadline, note_abstract=True)
+        except AnalysisUnsupported:
+            refutation = None
         if refutation is not None and refutation.verdict is Verdict.REFUTED:
             return refutation
+        if not families:
+            from prove.backends.analysis.candidates import refute
+            refutation = refute(formula, abstract, points, deadline,
+                                lambda v: PolyFamily.make(v.name, _abstract_names(v, taken), 4))
+            if refutation is not None:
+                return refutation
         return proof
 
     if not families and not points:
-        truth = Evaluator({})(formula)
+        judge = Evaluator({}, solver=deadline.share(0.5))
+        truth = judge(formula)
+        if truth.value is False and judge.solver_used:  # a refutation is judged without a solver
+            truth = Evaluator({})(formula)
         if truth.value is True:
-            return Outcome(Verdict.PROVED, method=f"sympy, exact: {truth.why}")
+            how = "sympy, exact" if not judge.solver_used else "sympy and " + ", ".join(sorted(set(judge.solver_used)))
+            return Outcome(Verdict.PROVED, method=f"{how}: {truth.why}")
         if truth.value is False:
             return Outcome(Verdict.REFUTED, method="sympy, exact", witness=truth.where or None, reason=truth.why)
         # fall through: Z3 may still decide a polynomial claim
+        outcome = _decide(families, points, formula, deadline, closed_reason=None)
+        if outcome.verdict is Verdict.UNKNOWN and truth.why:
+            return Outcome.unknown(f"{truth.why}; {outcome.reason}", method=outcome.method)
+        return outcome
 
     return _decide(families, points, formula, deadline, closed_reason=None)
 
