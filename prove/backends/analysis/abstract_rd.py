@@ -657,6 +657,9 @@ def check_abstract_rd(claim, formula, abstract, points, deadline, stages=STAGES)
             symbolic = d
     names = ", ".join(f"{v.name}: {S.space_name(v.sort.source)} -> R" for v in abstract)
     res, enc = z3.unknown, None
+    local = {"local_min", "local_max", "strict_local_min", "strict_local_max", "stationary"}
+    if not any(isinstance(n, A.Call) and isinstance(n.func, A.Name) and n.func.id in local for n in A.walk(formula)):
+        stages = tuple(reversed(stages))
     for i, stage in enumerate(stages):
         enc, formulas = _encode(formula, abstract, points, symbolic, stage)
         res = solve(formulas, symbolic, deadline.share(1 / (len(stages) - i)))

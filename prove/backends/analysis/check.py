@@ -194,6 +194,10 @@ def _check(claim: Claim, limits) -> Outcome:
         proof = _abstract_proof(claim, formula, abstract, points, deadline.share(0.5))
         if proof.verdict is Verdict.PROVED:
             return proof
+        from prove.backends.analysis.chords import refute_with_parabolas
+        kinked = refute_with_parabolas(claim, formula, abstract)
+        if kinked is not None:
+            return kinked
         taken = {v.name for v in claim.variables}
         for node in A.walk(formula):
             if isinstance(node, A.Lambda):
