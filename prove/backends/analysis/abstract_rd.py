@@ -66,7 +66,7 @@ class Row:
 
 
 @dataclass
-class Fun:
+class AbstractFn:
     """An abstract function (or a lambda over them) with the dimension of its argument."""
 
     name: str
@@ -83,7 +83,7 @@ class Fun:
 class Deriv:
     """A derivative of order `order` written at point x."""
 
-    fun: Fun
+    fun: AbstractFn
     x: tuple
     order: int
 
@@ -91,7 +91,7 @@ class Deriv:
 @dataclass(frozen=True)
 class Radius:
     flag: object
-    fun: Fun
+    fun: AbstractFn
     p: object
     gam: object
 
@@ -101,7 +101,7 @@ class NegLocal:
     """`not local_min(g, p)` (or max, strict): every radius holds a better point Y(gam)."""
 
     flag: object
-    fun: Fun
+    fun: AbstractFn
     p: object
     better: Callable
     witness: z3.FuncDeclRef  # gam -> coordinate i, one per coordinate (or one opaque point)
@@ -313,7 +313,7 @@ class RdEncoder:
         a, b = self._scalar(a), self._scalar(b)
         return {"+": a + b, "-": a - b, "*": a * b, "/": a / b}[op]
 
-    def _named(self, e) -> Fun:
+    def _named(self, e) -> AbstractFn:
         if isinstance(e, A.Name) and e.id in self.funcs and self.funcs[e.id].z3fun is not None:
             return self.funcs[e.id]
         raise AnalysisUnsupported("derivatives are taken of an abstract function by its name here")
@@ -333,7 +333,7 @@ class RdEncoder:
             raise AnalysisUnsupported("diff(g(w), w) takes g: R -> R; use grad(g)(p) in several variables")
         return self.derivative(f, self.as_point(self.term(var, env), 1), order)
 
-    def derivative(self, f: Fun, x: tuple, order: int):
+    def derivative(self, f: AbstractFn, x: tuple, order: int):
         if not isinstance(f.dim, int):
             raise AnalysisUnsupported("derivatives of g: R^n -> R with a symbolic n are not encoded")
         if order == 2 and f.dim != 1:
@@ -353,13 +353,13 @@ class RdEncoder:
         g = tuple(gi(*x) for gi in f.grads)
         return g[0] if f.dim == 1 else g
 
-    def function(self, e, env=None) -> Fun:
+    def function(self, e, env=None) -> AbstractFn:
         env = self.env if env is None else env
         if isinstance(e, A.Name) and e.id in self.funcs:
             return self.funcs[e.id]
         if isinstance(e, A.Lambda) and len(e.params) == 1:
             dim = self._lambda_dim(e)
-            return Fun("<lambda>", dim, lambda p: self.term(
+            return AbstractFn("<lambda>", dim, lambda p: self.term(
                 e.body, {**env, e.params[0]: p[0] if isinstance(p, tuple) and len(p) == 1 else p}))
         raise AnalysisUnsupported("abstract-function claims take functions of one argument")
 
@@ -610,10 +610,10 @@ def _encode(formula, abstract, points, symbolic, stage):
         d = _dim_of(v.sort.source)
         if isinstance(d, int):
             fn = z3.Function(internal.name(v.name), *([z3.RealSort()] * (d + 1)))
-            enc.funcs[v.name] = Fun(v.name, d, lambda p, fn=fn: fn(*p), fn)
+            enc.funcs[v.name] = AbstractFn(v.name, d, lambda p, fn=fn: fn(*p), fn)
         else:
             fn = z3.Function(internal.name(v.name), enc.P, z3.RealSort())
-            enc.funcs[v.name] = Fun(v.name, d, lambda p, fn=fn: fn(p), fn)
+            enc.funcs[v.name] = AbstractFn(v.name, d, lambda p, fn=fn: fn(p), fn)
     for v in points:
         if isinstance(v.sort, S.Int):  # the dimension n: a real without constraints over-approximates it
             enc.env[v.name] = enc.fresh(v.name)
