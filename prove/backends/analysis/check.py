@@ -230,7 +230,7 @@ def _abstract_proof(claim, formula, abstract, points, deadline: Deadline) -> Out
     """Abstract functions on R^d and their derivatives (`abstract_rd`); the R -> R encoder where that
     one does not take the claim."""
     from prove.backends.analysis.abstract import check_abstract
-    from prove.backends.analysis.abstract_rd import check_abstract_rd
+    from prove.backends.analysis.abstract_rd_check import check_abstract_rd
     try:
         return check_abstract_rd(claim, formula, abstract, points, deadline.share(0.7))
     except AnalysisUnsupported as exc:
