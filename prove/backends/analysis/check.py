@@ -40,6 +40,7 @@ from prove.backends.analysis.exact import Evaluator, show_number
 from prove.backends.base import Deadline
 from prove.claim import Claim
 from prove.backends.identity.sympy_translate import Fn
+from prove.figure import function_figure
 from prove.verdict import Outcome, Verdict
 
 MAX_SEARCH_TERMS = 4
@@ -474,4 +475,21 @@ def _confirm(families, points, formula, model, zv, env, note_abstract) -> Option
     method = "z3 found it; re-checked exactly in sympy"
     if note_abstract:
         method += " (a polynomial is one of the smooth functions the claim ranges over)"
-    return Outcome(Verdict.REFUTED, method=method, witness=witness, reason=truth.why)
+    figure = _figure(families[0], concrete, points, values_of, env) if families else None
+    return Outcome(Verdict.REFUTED, method=method, witness=witness, reason=truth.why, figure=figure)
+
+
+def _figure(family, concrete, points, values_of, env):
+    """The found polynomial for the report's picture, with the first point of its space marked."""
+    xs = [sp.Symbol(n) for n in family.var_names]
+    if not 1 <= len(xs) <= 2:
+        return None
+    expr = sp.expand(concrete[family.name].apply(xs))
+    at = ()
+    for v in points:
+        sym = env[v.name]
+        shape = len(sym) if isinstance(sym, sp.MatrixBase) else 1
+        if shape == len(xs):
+            at = tuple(values_of[x] for x in sym) if isinstance(sym, sp.MatrixBase) else (values_of[sym],)
+            break
+    return function_figure(family.name, family.var_names, expr, at)

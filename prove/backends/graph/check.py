@@ -41,6 +41,7 @@ from prove.backends.graph import evaluate as GE
 from prove.backends.graph.encode import GraphEncoder, GraphUnsupported, OutOfTime
 from prove.backends.graph.z3_terms import FALSE, SNode, SGraph, SOrder, SSet, count, disj, implies, neg
 from prove.claim import Claim
+from prove.figure import graph_figure
 from prove.verdict import Outcome, Verdict
 
 
@@ -293,6 +294,14 @@ def witness_text(value) -> str:
     return repr(value)
 
 
+def _figure(witness: dict):
+    """The first counterexample graph, for the report's drawing."""
+    for name, value in witness.items():
+        if isinstance(value, GE.GraphValue) and value.nodes == tuple(range(1, len(value.nodes) + 1)):
+            return graph_figure(len(value.nodes), value.edges, label=name)
+    return None
+
+
 def renumber(plan: Plan, witness: dict) -> dict:
     """The same counterexample with its nodes renumbered to read well: edges
     going forward where possible, then the smallest edge list.  Sound because a
@@ -422,7 +431,7 @@ def check(claim: Claim, limits) -> Outcome:
             else:
                 method = ("z3: a counterexample with the fewest nodes (the time limit stopped the search for fewer "
                           "edges), re-checked by direct evaluation")
-            return Outcome(Verdict.REFUTED, witness=shown, method=method)
+            return Outcome(Verdict.REFUTED, witness=shown, method=method, figure=_figure(witness))
         checked.append(sizes)
     extra = f"; {len(plan.goals)} goals" if len(plan.goals) > 1 else ""
     extra += "".join(f"; {n}" for n in sorted(notes))
