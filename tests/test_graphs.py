@@ -73,8 +73,10 @@ def test_dag_edge_bound_counterexample_has_three_nodes(dag_results):
 
 
 def test_unique_source_and_unique_order_fail_on_two_isolated_nodes(dag_results):
-    assert dag_results["dag_unique_source"][1].witness == {"G": "graph(2, [])"}
-    assert dag_results["unique_topological_order"][1].witness == {"G": "graph(2, [])"}
+    # the witness shows the two sources / orders that break the uniqueness, not only the graph
+    assert dag_results["dag_unique_source"][1].witness == {"G": "graph(2, [])", "v": "1", "v'": "2"}
+    assert dag_results["unique_topological_order"][1].witness == {"G": "graph(2, [])", "p": "[1, 2]",
+                                                                   "p'": "[2, 1]"}
 
 
 def test_every_example_meets_its_expectation(dag_results):

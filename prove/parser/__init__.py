@@ -490,6 +490,10 @@ class _ToAst:
         (args,) = c
         return A.ListLit(tuple(args or ()), span=_span(meta))
 
+    def set_(self, meta, c):
+        (args,) = c
+        return A.SetLit(tuple(args or ()), span=_span(meta))
+
     def card(self, meta, c):
         return A.Card(c[0], span=_span(meta))
 
