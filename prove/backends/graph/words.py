@@ -4,7 +4,8 @@ for Z3 on graphs of a fixed number of nodes (the meanings are in docs/language.m
 Each derived graph is an exact Boolean function of the edge variables, with no
 fresh variable, so it means the same at either polarity:
   * G + edge(u, v) / G - edge(u, v): the cell (u, v) set to true / false (G itself
-    when u or v is not a node of G);
+    when u or v is not a node of G); the closure of G + edge(u, v), where a path
+    must exist, is built from the closure of G (see `closure`);
   * G + node(In, Out): a new node, numbered past every number G was built from,
     with edges i -> new for i in In and new -> o for o in Out (nodes of G only);
   * closure(G): the transitive closure by ceil(log2 n) squarings (paths of
@@ -41,6 +42,24 @@ def _call_named(e: A.Expr, name: str) -> bool:
 class GraphWords(GraphStructure):
     """Edits, derived graphs, literals and counts; mixed into the encoder."""
 
+    def __init__(self, prefix: str = ""):
+        super().__init__(prefix)
+        self._inserted: dict = {}  # key of G + edge(u, v) -> (G, u, v)
+
+    def closure(self, g: SGraph) -> dict:
+        """The closure of G + edge(u, v) from that of G: the pairs joined in G, and
+        those with a ~> u (or a = u) and v ~> b (or b = v).  A walk that uses the
+        new edge leaves a at or before its first use and reaches b after its last,
+        so this is the closure exactly; the solver then need not rediscover it."""
+        if g.key in self._inserted and g.key not in self._square:
+            parent, u, v = self._inserted[g.key]
+            C = super().closure(parent)
+            to_u = {a: TRUE if a == u else C[(a, u)] for a in g.nodes}
+            from_v = {b: TRUE if b == v else C[(v, b)] for b in g.nodes}
+            self._square[g.key] = {(a, b): disj((C[(a, b)], conj((to_u[a], from_v[b]))))
+                                   for a in g.nodes for b in g.nodes}
+        return super().closure(g)
+
     def base_graph(self, name: str, n: int, loopless: bool = False) -> SGraph:
         g = super().base_graph(name, n)
         if loopless:  # `graphs(..., loopless)`: the diagonal cells are constants
@@ -58,7 +77,10 @@ class GraphWords(GraphStructure):
                 return g
             E = dict(g.E)
             E[(u, v)] = TRUE if e.op == "+" else FALSE
-            return SGraph(g.key + (e.op + "edge", u, v), g.nodes, E, g.next_id)
+            h = SGraph(g.key + (e.op + "edge", u, v), g.nodes, E, g.next_id)
+            if e.op == "+":
+                self._inserted[h.key] = (g, u, v)
+            return h
         if e.op == "+" and _call_named(right, "node") and len(right.args) == 2:
             into, out = (self.term(a, env) for a in right.args)
             if not (isinstance(into, SSet) and isinstance(out, SSet)):
