@@ -273,6 +273,7 @@ GRAPH_SIGNATURES: dict[str, tuple] = {
     "undirected": (((_G,), S.GRAPH),),
     "weakly_connected": (((_G,), S.BOOL),),
     "topological_orders": (((_G,), S.INT),),
+    "node": (((_NS, _NS), S.NodeSet("node")),),  # only in G + node(In, Out), read there
 }
 _WHAT = {S.Graph: "a graph", S.GraphNode: "a node", S.NodeSet: "a set of nodes", S.Order: "an order"}
 

@@ -154,7 +154,7 @@ def _readable(terminal: str) -> str:
         return terminal.lower()
 
 
-_EXPRESSION_START = {"a name", "a number", "'('", "'['", "'-'", "'+'", "'|'"}
+_EXPRESSION_START = {"a name", "a number", "'('", "'['", "'{'", "'-'", "'+'", "'|'"}
 
 
 def _expected_list(names) -> str:

@@ -447,7 +447,8 @@ class GraphEncoder(GraphWords):
              "indegree": _indegree, "outdegree": _outdegree,
              "closure": GraphWords._closure_graph, "reduction": GraphWords._reduction_graph,
              "reverse": GraphWords._reverse_graph, "undirected": GraphWords._undirected_graph,
-             "topological_orders": GraphWords._topological_orders}
+             "topological_orders": GraphWords._topological_orders,
+             "node": GraphWords._node_outside_edit}  # its meaning is the edit G + node(In, Out)
     DOMAINS = {"nodes": _in_nodes, "orders": _in_orders}
 
 

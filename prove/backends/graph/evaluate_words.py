@@ -116,7 +116,11 @@ def _topological_orders(e: A.Call, env: dict) -> Fraction:
     return Fraction(count)
 
 
-WORDS = {"closure": _closure, "reduction": _reduction, "reverse": _reverse, "undirected": _undirected,
+def _node_outside_edit(e: A.Call, env: dict):
+    raise GE.NotEvaluable("node(In, Out) is written only in G + node(In, Out)")
+
+
+WORDS = {"node": _node_outside_edit, "closure": _closure, "reduction": _reduction, "reverse": _reverse, "undirected": _undirected,
          "weakly_connected": _weakly_connected, "topological_orders": _topological_orders}
 
 

@@ -131,6 +131,9 @@ class GraphWords(GraphStructure):
         C = self.closure(both)
         return conj(C[(u, v)] for u in g.nodes for v in g.nodes if u != v)
 
+    def _node_outside_edit(self, e: A.Call, env: dict):
+        raise GraphUnsupported("node(In, Out) is a new node, written only in G + node(In, Out)")
+
     # ------------------------------------------------------------ counts
     def _topological_orders(self, e: A.Call, env: dict):
         g = self.graph(e.args[0], env)
