@@ -30,6 +30,16 @@ claim add_edge_iff_no_path_back:
 claim add_edge_iff_without_distinct_ends:
   forall G in graphs(nodes <= 3), u in nodes(G), v in nodes(G):
     acyclic(G) -> (acyclic(G + edge(u, v)) <-> not path(G, v, u))
+claim paths_after_insertion:
+  forall G in graphs(nodes <= 3), u in nodes(G), v in nodes(G), a in nodes(G), b in nodes(G):
+    path(G + edge(u, v), a, b) -> path(G, a, b) or ((a = u or path(G, a, u)) and (b = v or path(G, v, b)))
+claim paths_after_insertion_are_old:
+  forall G in graphs(nodes <= 3), u in nodes(G), v in nodes(G), a in nodes(G):
+    path(G + edge(u, v), a, v) -> path(G, a, v)
+claim numeral_removal:
+  forall G in graphs(nodes <= 3): acyclic(G) -> acyclic(G - 2) and nodes(G - 2) >= nodes(G) - 1
+claim numeral_removal_changes_count:
+  forall G in graphs(nodes <= 3): nodes(G - 2) = nodes(G) - 1
 claim remove_edge_keeps_dag:
   forall G in graphs(nodes <= 3), u in nodes(G), v in nodes(G): acyclic(G) -> acyclic(G - edge(u, v))
 claim dag_after_removing_an_edge:
