@@ -16,7 +16,10 @@ Semantics (the same as docs/language.md, graphs section):
     p(v) is 0 when p does not order v;
   * G - v: G without v and its edges (G itself when v is not a node of G);
   * G + sink(S): G with one new node, numbered one past every node number G was
-    built from, and an edge from each node of S that is a node of G to it.
+    built from, and an edge from each node of S that is a node of G to it;
+  * edge edits, G + node(In, Out), derived graphs, literals and order counts:
+    in `evaluate_words`, plain Python as here;
+  * graphs(..., loopless) contains no graph with an edge u -> u.
 """
 
 from __future__ import annotations
