@@ -79,6 +79,13 @@ class ListLit(Node):
 
 
 @dataclass(frozen=True)
+class SetLit(Node):
+    """`{1, 3}`: a set of nodes written out."""
+
+    items: tuple["Expr", ...]
+
+
+@dataclass(frozen=True)
 class Card(Node):
     """`|S|`: the size of a node set (or the absolute value of a number)."""
 
@@ -222,7 +229,7 @@ class Calc(Node):
 
 
 Expr = Union[
-    Num, Name, Call, Index, BinOp, Neg, ListLit, Card, ArgBinder,
+    Num, Name, Call, Index, BinOp, Neg, ListLit, SetLit, Card, ArgBinder,
     Compare, Not, And, Or, Implies, Iff, Quant, Calc,
 ]
 

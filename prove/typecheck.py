@@ -19,6 +19,7 @@ from prove import sorts as S
 from prove.scope import error_at as _err
 from prove.claim import Variable
 from prove.didyoumean import unknown_function
+from prove import graph_sorts
 from prove.signatures import builtin_sort
 from prove.vocabulary import BUILTINS
 
@@ -217,7 +218,11 @@ class TypeChecker:
                      exact_degree=degree.ops == ("=",))
 
     def _graphs_domain(self, expr: A.Call, scope: Scope) -> S.Graph:
-        if len(expr.args) != 1 or not isinstance(expr.args[0], A.Compare):
+        loopless = len(expr.args) == 2 and isinstance(expr.args[1], A.Name) and expr.args[1].id in ("loopless", "simple")
+        if len(expr.args) == 2 and not loopless:
+            raise _err(expr.args[1], "the only family word after the bound is `loopless` (or `simple`)",
+                       "graphs(nodes <= 6, loopless)")
+        if len(expr.args) not in (1, 2) or not isinstance(expr.args[0], A.Compare):
             raise _err(expr, "graphs take a bound on the number of nodes", "graphs(nodes <= 6) or graphs(1 <= nodes <= 6)")
         cmp = expr.args[0]
         names = [o for o in cmp.operands if isinstance(o, A.Name)]
@@ -242,7 +247,7 @@ class TypeChecker:
                     low, written = k, True
             else:
                 raise _err(cmp, "the bound compares `nodes` with whole numbers", "graphs(nodes <= 6)")
-        return S.Graph(max(low, 0), high, written)
+        return S.Graph(max(low, 0), high, written, loopless)
 
     def _graph_name(self, expr: A.Expr, scope: Scope) -> str:
         sort = self.sort(expr, scope)
@@ -317,6 +322,9 @@ class TypeChecker:
             return S.REAL
         raise _err(e, f"|...| takes a set of nodes or a number, got {s}")
 
+    def _sort_SetLit(self, e: A.SetLit, scope) -> S.Sort:
+        return graph_sorts.set_literal_sort(self, e, scope)
+
     def _sort_ListLit(self, e: A.ListLit, scope) -> S.Sort:
         if not e.items:
             raise _err(e, "an empty list has no meaning here")
@@ -335,9 +343,9 @@ class TypeChecker:
             base = self.sort(e.left, scope)
             return self._transpose(e, base)
         left = self.sort(e.left, scope)
-        right = self.sort(e.right, scope)
         if isinstance(left, S.Graph) and e.op in ("-", "+"):
-            return self._graph_op(e, right)
+            return graph_sorts.graph_op_sort(self, e, scope)
+        right = self.sort(e.right, scope)
         for side, s in ((e.left, left), (e.right, right)):
             self._numeric_like(side, s)
         if e.op in ("+", "-"):
@@ -393,13 +401,6 @@ class TypeChecker:
             return S.from_shape(base.cols, base.rows)
         raise _err(node, f"cannot transpose {base}")
 
-    def _graph_op(self, e: A.BinOp, right: S.Sort) -> S.Sort:
-        if e.op == "-" and isinstance(right, S.GraphNode):
-            return S.GRAPH
-        if e.op == "+" and isinstance(e.right, A.Call) and isinstance(e.right.func, A.Name) and e.right.func.id == "sink":
-            return S.GRAPH
-        raise _err(e, "a graph can lose a node (G - v) or gain a sink (G + sink(S))", "G - v or G + sink(S)")
-
     def _sort_Index(self, e: A.Index, scope) -> S.Sort:
         base = self.sort(e.base, scope)
         idx_sorts = [self.sort(i, scope) for i in e.indices]
@@ -444,7 +445,7 @@ class TypeChecker:
         sorts = [self.sort(o, scope) for o in e.operands]
         for op, (a, b), (na, nb) in zip(e.ops, zip(sorts, sorts[1:]), zip(e.operands, e.operands[1:])):
             if op in ("=", "!="):
-                if isinstance(a, S.GraphNode) and isinstance(b, S.GraphNode):
+                if graph_sorts.compare_ok(self, na, a, nb, b):
                     continue
                 self._numeric_like(na, a)
                 self._numeric_like(nb, b)
@@ -520,7 +521,7 @@ class TypeChecker:
 
     def _apply(self, e: A.Call, fsort: S.Sort, scope) -> S.Sort:
         if isinstance(fsort, S.Order):
-            if len(e.args) != 1 or not isinstance(self.sort(e.args[0], scope), S.GraphNode):
+            if len(e.args) != 1 or not graph_sorts.node_ok(self, e.args[0], scope):
                 raise _err(e, "an order maps a node to its position", "p(v) for a node v")
             return S.INT
         if not isinstance(fsort, S.Fun):

@@ -154,7 +154,7 @@ def _readable(terminal: str) -> str:
         return terminal.lower()
 
 
-_EXPRESSION_START = {"a name", "a number", "'('", "'['", "'-'", "'+'", "'|'"}
+_EXPRESSION_START = {"a name", "a number", "'('", "'['", "'{'", "'-'", "'+'", "'|'"}
 
 
 def _expected_list(names) -> str:
@@ -489,6 +489,10 @@ class _ToAst:
     def list_(self, meta, c):
         (args,) = c
         return A.ListLit(tuple(args or ()), span=_span(meta))
+
+    def set_(self, meta, c):
+        (args,) = c
+        return A.SetLit(tuple(args or ()), span=_span(meta))
 
     def card(self, meta, c):
         return A.Card(c[0], span=_span(meta))

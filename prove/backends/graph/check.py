@@ -38,6 +38,7 @@ from prove import ast as A
 from prove import sorts as S
 from prove.backends.base import Deadline
 from prove.backends.graph import evaluate as GE
+from prove.backends.graph import evaluate_words as EW
 from prove.backends.graph.encode import GraphEncoder, GraphUnsupported, OutOfTime
 from prove.backends.graph.z3_terms import FALSE, SNode, SGraph, SOrder, SSet, count, disj, implies, neg
 from prove.claim import Claim
@@ -54,6 +55,7 @@ class GraphVar:
     low: int
     high: int
     low_written: bool = False  # the claim wrote a lower bound (`1 <= nodes <= 6`)
+    loopless: bool = False  # `graphs(..., loopless)`: no self-loops
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ def plan_claim(claim: Claim) -> Plan:
         if isinstance(var.sort, S.Graph):  # the elaborator read its range from graphs(...)
             if var.sort.high is None:
                 raise GraphUnsupported(f"{var.name} must range over graphs(nodes <= N)")
-            graphs.append(GraphVar(var.name, var.sort.low, var.sort.high, var.sort.low_written))
+            graphs.append(GraphVar(var.name, var.sort.low, var.sort.high, var.sort.low_written, var.sort.loopless))
         elif isinstance(var.sort, (S.GraphNode, S.NodeSet, S.Order)) or (
                 isinstance(var.sort, S.Int) and isinstance(var.domain, A.Range)):
             kind = "subset" if isinstance(var.sort, S.NodeSet) else "in"
@@ -95,9 +97,42 @@ def plan_claim(claim: Claim) -> Plan:
                                    "orders and integer ranges")
     uses_literal = any(isinstance(n, A.Call) and isinstance(n.func, A.Name) and n.func.id == "graph"
                        for e in (claim.body, *claim.hypotheses) for n in A.walk(e))
+    uses_literal = uses_literal or names_nodes(claim)
     goals = tuple(split_goals(claim.body))
     return Plan(tuple(graphs), tuple(others), tuple(claim.hypotheses), goals,
                 symmetric=len(graphs) == 1 and not uses_literal)
+
+
+_NODE_ARGS = {"edge", "path", "source", "sink", "indegree", "outdegree"}
+
+
+def names_nodes(claim: Claim) -> bool:
+    """The claim names particular nodes (a numeral where a node is expected, a set or
+    order literal): renumbering nodes may then change its truth, so no symmetry
+    breaking may assume it cannot."""
+    def sort(term):
+        try:
+            return claim.sort_of(term)
+        except Exception:  # noqa: BLE001 - unknown here means "may be a node"
+            return S.GraphNode("?")
+
+    for top in (claim.body, *claim.hypotheses):
+        for n in A.walk(top):
+            if isinstance(n, (A.SetLit, A.ListLit)):
+                return True
+            if isinstance(n, A.Call) and isinstance(n.func, A.Name) and any(isinstance(a, A.Num) for a in n.args):
+                if n.func.id in _NODE_ARGS or isinstance(claim.sorts.get(n.func.id), S.Order):
+                    return True
+            if isinstance(n, A.BinOp) and n.op == "-" and isinstance(n.right, A.Num) \
+                    and isinstance(sort(n.left), S.Graph):
+                return True
+            if isinstance(n, A.Compare):
+                for a, b in zip(n.operands, n.operands[1:]):
+                    if isinstance(a, A.Num) != isinstance(b, A.Num):
+                        other = b if isinstance(a, A.Num) else a
+                        if isinstance(sort(other), S.GraphNode):
+                            return True
+    return False
 
 
 def bound_words(graphs: tuple[GraphVar, ...]) -> str:
@@ -110,9 +145,13 @@ def bound_words(graphs: tuple[GraphVar, ...]) -> str:
             return f"at most {g.high} nodes"
         return f"{g.low} to {g.high} nodes"
 
+    kind = "directed graphs" if not any(g.loopless for g in graphs) else (
+        "loop-free directed graphs" if all(g.loopless for g in graphs) else "directed graphs")
     if len(graphs) == 1:
-        return f"all directed graphs with {one(graphs[0])}"
-    return "all directed graphs " + " and ".join(f"{g.name} with {one(g)}" for g in graphs)
+        return f"all {kind} with {one(graphs[0])}"
+    return f"all {kind} " + " and ".join(f"{g.name} with {one(g)}" + (" (loop-free)" if g.loopless and
+                                                                      kind == "directed graphs" else "")
+                                         for g in graphs)
 
 
 # ---------------------------------------------------------------- one query
@@ -148,7 +187,7 @@ class _Query:
 
     def __init__(self, plan: Plan, goal: A.Expr, sizes: tuple, deadline: Deadline):
         self.t = GraphEncoder(deadline)
-        self.bases = {g.name: self.t.base_graph(g.name, n) for g, n in zip(plan.graphs, sizes)}
+        self.bases = {g.name: self.t.base_graph(g.name, n, g.loopless) for g, n in zip(plan.graphs, sizes)}
         self.combos: list = []  # (indicator, env)
         parts = []
         negated = A.And((*plan.hypotheses, A.Not(goal, span=goal.span)), span=goal.span)
@@ -421,6 +460,12 @@ def check(claim: Claim, limits) -> Outcome:
                 witness = best.witness
             problem = recheck(claim, plan, witness)
             shown = {name: witness_text(v) for name, v in witness.items()}
+            if not problem:  # an `exists!` that fails: the two values (or none) that break it
+                try:
+                    extra = EW.uniqueness_breakers(claim.body, dict(witness))
+                except GE.NotEvaluable:
+                    extra = {}
+                shown.update({k: v for k, v in extra.items() if k not in shown})
             if problem:
                 return Outcome(Verdict.UNKNOWN, method="z3 per graph size", witness=shown,
                                reason=f"the solver's counterexample did not survive the independent re-check "
