@@ -49,8 +49,10 @@ from prove.backends.base import Deadline
 from prove.backends.identity.exact import show_expr, show_number
 from prove.backends.identity.sympy_translate import NON_SMOOTH, ToSympy, Untranslatable, is_matrix
 from prove.verdict import Outcome, Verdict
+from prove.vocabulary import VOCABULARY, Smoothness
 
 KINDS = ("convex", "concave")
+KINKED = {b.name for b in VOCABULARY if b.smoothness in (Smoothness.KINK, Smoothness.JUMP)}
 __all__ = ["ATOMS", "check_curvature"]
 
 
@@ -107,6 +109,8 @@ def _instances(claim, formula) -> Optional[list]:
             if lo is None or hi is None or hi - lo > 20:
                 return None
             ranges.append((v.name, range(lo, hi + 1)))
+        elif isinstance(v.sort, S.Int) and v.bound is not None:
+            continue  # a dimension (`forall n >= 1: ... on x in R^n`): the rules hold for every n
         else:
             return None
     if claim.hypotheses:
@@ -168,12 +172,19 @@ def decide(inst: Instance, deadline: Deadline, fallback: bool = False) -> Option
     second = _second_derivative_test(inst, deadline)
     if second is not None:
         return second
+    if fallback and not _has_kink(lam):
+        return None  # a smooth function on all of R: the backend's exact second-derivative checker
     chord = _chord_refutation(inst, domain, deadline)
     if chord is not None:
         return chord
     if fallback:
         return None
     return Outcome.unknown(why_not + "; no chord at small rational points refutes it", method="curvature")
+
+
+def _has_kink(lam: A.Lambda) -> bool:
+    return any(isinstance(n, A.Call) and isinstance(n.func, A.Name) and n.func.id in KINKED
+               for n in A.walk(lam.body))
 
 
 def _sympy_function(lam: A.Lambda):
