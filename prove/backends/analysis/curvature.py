@@ -57,7 +57,7 @@ __all__ = ["ATOMS", "check_curvature"]
 
 
 @dataclass(frozen=True)
-class Instance:
+class ConvexityInstance:
     """One `convex(f)` or `concave(f)` to decide, f a function written in the claim."""
 
     kind: str
@@ -124,7 +124,7 @@ def _instances(claim, formula) -> Optional[list]:
         label = ", ".join(f"{name} = {k}" for (name, _), k in zip(ranges, values))
         for call in calls:
             lam = A.substitute(call.args[0], mapping) if mapping else call.args[0]
-            out.append(Instance(call.func.id, lam, label))
+            out.append(ConvexityInstance(call.func.id, lam, label))
     return out
 
 
@@ -147,7 +147,7 @@ def _const_int(node) -> Optional[int]:
 
 # ------------------------------------------------------------------ deciding
 
-def decide(inst: Instance, deadline: Deadline, fallback: bool = False) -> Optional[Outcome]:
+def decide(inst: ConvexityInstance, deadline: Deadline, fallback: bool = False) -> Optional[Outcome]:
     """proved by the rules or by the second derivative, refuted by a chord, else unknown
     (or None, when `fallback`: the backend's exact checker may still decide)."""
     lam = inst.fn
@@ -193,7 +193,7 @@ def _sympy_function(lam: A.Lambda):
     return ToSympy({})(plain)
 
 
-def _second_derivative_test(inst: Instance, deadline: Deadline) -> Optional[Outcome]:
+def _second_derivative_test(inst: ConvexityInstance, deadline: Deadline) -> Optional[Outcome]:
     lam = inst.fn
     if len(lam.params) != 1 or lam.domain is not None or any(s is not None for s in lam.spaces):
         return None
@@ -258,7 +258,7 @@ def _points(lam: A.Lambda, domain: dict) -> list:
     return [sp.ImmutableMatrix(p) for p in product(*[v[:5] for v in per])][:60]
 
 
-def _chord_refutation(inst: Instance, domain: dict, deadline: Deadline) -> Optional[Outcome]:
+def _chord_refutation(inst: ConvexityInstance, domain: dict, deadline: Deadline) -> Optional[Outcome]:
     lam = inst.fn
     try:
         f = _sympy_function(lam)

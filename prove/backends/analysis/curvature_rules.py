@@ -30,7 +30,7 @@ class OutOfDomain(Exception):
 
 
 @dataclass(frozen=True)
-class Atom:
+class AtomTag:
     """A function with its tag: curvature, monotonicity per argument, domain, sign of its value."""
 
     curv: str  # convex | concave
@@ -41,22 +41,22 @@ class Atom:
 
 
 ATOMS = {
-    "exp": Atom("convex", "inc", "R", "+", "exp(x)"),
-    "softplus": Atom("convex", "inc", "R", "+", "log(1 + exp(x))"),
-    "log": Atom("concave", "inc", "x>0", "?", "log(x)"),
-    "sqrt": Atom("concave", "inc", "x>=0", "0+", "sqrt(x)"),
-    "abs": Atom("convex", "sign", "R", "0+", "|x|"),
-    "relu": Atom("convex", "inc", "R", "0+", "max(0, x)"),
-    "square": Atom("convex", "sign", "R", "0+", "x^2 (and x^k, k even)"),
-    "odd power": Atom("convex", "inc", "x>=0", "0+", "x^k, k odd >= 3, for x >= 0"),
-    "inverse": Atom("convex", "dec", "x>0", "+", "1/x"),
-    "entropy": Atom("convex", "none", "x>0", "?", "x*log(x)"),
-    "quad_over_lin": Atom("convex", "none", "y>0", "0+", "x^2/y"),
-    "max": Atom("convex", "inc", "R", "?", "max(x, y)"),
-    "min": Atom("concave", "inc", "R", "?", "min(x, y)"),
-    "logsumexp": Atom("convex", "inc", "R", "?", "log(sum_k exp(z_k))"),
-    "norm": Atom("convex", "sign", "R", "0+", "sqrt(sum_k z_k^2)"),
-    "log_softmax": Atom("concave", "none", "R", "0-", "log(softmax(z)[i]) = z_i - logsumexp(z)"),
+    "exp": AtomTag("convex", "inc", "R", "+", "exp(x)"),
+    "softplus": AtomTag("convex", "inc", "R", "+", "log(1 + exp(x))"),
+    "log": AtomTag("concave", "inc", "x>0", "?", "log(x)"),
+    "sqrt": AtomTag("concave", "inc", "x>=0", "0+", "sqrt(x)"),
+    "abs": AtomTag("convex", "sign", "R", "0+", "|x|"),
+    "relu": AtomTag("convex", "inc", "R", "0+", "max(0, x)"),
+    "square": AtomTag("convex", "sign", "R", "0+", "x^2 (and x^k, k even)"),
+    "odd power": AtomTag("convex", "inc", "x>=0", "0+", "x^k, k odd >= 3, for x >= 0"),
+    "inverse": AtomTag("convex", "dec", "x>0", "+", "1/x"),
+    "entropy": AtomTag("convex", "none", "x>0", "?", "x*log(x)"),
+    "quad_over_lin": AtomTag("convex", "none", "y>0", "0+", "x^2/y"),
+    "max": AtomTag("convex", "inc", "R", "?", "max(x, y)"),
+    "min": AtomTag("concave", "inc", "R", "?", "min(x, y)"),
+    "logsumexp": AtomTag("convex", "inc", "R", "?", "log(sum_k exp(z_k))"),
+    "norm": AtomTag("convex", "sign", "R", "0+", "sqrt(sum_k z_k^2)"),
+    "log_softmax": AtomTag("concave", "none", "R", "0-", "log(softmax(z)[i]) = z_i - logsumexp(z)"),
 }
 
 CONSTANT_VALUE = {
