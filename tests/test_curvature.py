@@ -145,6 +145,12 @@ FALSE = [
     ("convex(1/x, on x < 0)", lambda v: 1 / v, (-2, -1)),
     ("convex(log(1 + x^2))", lambda v: sp.log(1 + v ** 2), (1, 3)),
     ("convex(sqrt(1 + abs(w)))", lambda v: sp.sqrt(1 + sp.Abs(v)), (0, 2)),
+    # convex outer functions that are not nondecreasing, of convex inner ones
+    ("convex(1/(x^2 + 1))", lambda v: 1 / (v ** 2 + 1), (-1, 1)),
+    ("convex(abs(x^2 - 1))", lambda v: sp.Abs(v ** 2 - 1), (-1, 1)),
+    ("convex((x^2 - 1)^2)", lambda v: (v ** 2 - 1) ** 2, (-1, 1)),
+    ("convex(abs(w^2 - 1), on w > -2)", lambda v: sp.Abs(v ** 2 - 1), (-1, 1)),
+    ("convex(norm([x^2 - 1, y]), on x in R, on y in R)", lambda v: sp.Abs(v ** 2 - 1), (-1, 1)),
 ]
 
 
@@ -178,3 +184,21 @@ def test_partial_functions_need_a_domain(text):
 def test_on_outside_convexity_predicates_is_an_error():
     r = one("claim c: exp(x, on x > 0) > 0")
     assert r.verdict is Verdict.ERROR
+
+
+def test_second_derivative_test_needs_the_function_defined_everywhere():
+    # g'' = 9 exp(3x) >= 0, but log(-exp(x)) is defined nowhere: the u = exp(x) test must not prove it
+    from prove.backends.analysis.curvature import _defined_everywhere
+    u = sp.Symbol("u", positive=True)
+    assert not _defined_everywhere(u ** 3 + sp.log(-u), u)
+    assert not _defined_everywhere(u ** 3 + sp.log(u - 1), u)
+    assert _defined_everywhere(u ** 3 + sp.log(1 + u), u)
+
+
+def test_stated_domain_is_not_judged_outside_it():
+    # x^3 is convex on x > 0 (and not on R): neither the chords nor the audit may look at x < 0
+    r = one("claim c: convex(x^3, on x > 0)")
+    assert r.verdict is Verdict.PROVED
+    r = one("claim c: convex(x^3, on x > -1)")
+    assert r.verdict is Verdict.REFUTED
+    assert all(sp.Rational(v) > -1 for v in (r.witness["a"], r.witness["b"]))

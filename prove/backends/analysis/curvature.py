@@ -167,6 +167,8 @@ def decide(inst: ConvexityInstance, deadline: Deadline, fallback: bool = False) 
         return Outcome.unknown(str(exc), method="curvature")
     except NotDecided as exc:
         why_not = str(exc)
+    except (AttributeError, TypeError, ValueError):  # a shape the rules do not model (a matrix): no verdict
+        why_not = "the curvature rules do not take this expression"
     if deadline.passed():
         return Outcome.unknown(why_not + "; no time was left for other tests", method="curvature")
     second = _second_derivative_test(inst, deadline)
@@ -208,6 +210,8 @@ def _second_derivative_test(inst: ConvexityInstance, deadline: Deadline) -> Opti
     if inst.kind == "concave":
         body = -body
     u = sp.Dummy("u", positive=True)  # a strict sign: no kink can hide behind it (smooth body)
+    if not _defined_everywhere(body.xreplace({x: sp.log(u)}), u):
+        return None
     g2 = sp.together(sp.diff(body, x, 2).xreplace({x: sp.log(u)}))
     if g2.free_symbols - {u} or g2.has(sp.log, sp.exp):
         return None
@@ -231,6 +235,30 @@ def _second_derivative_test(inst: ConvexityInstance, deadline: Deadline) -> Opti
                                           f"z3: never negative for u > 0")
 
 
+def _defined_everywhere(f, u) -> bool:
+    """f(log u) is real and finite for every u > 0, read from its syntax: only rational
+    operations, exp, and log of a rational function whose numerator and denominator have
+    nonnegative coefficients and are not zero (so positive for u > 0).  A pole shows up in
+    the second derivative, which the Z3 query rules out."""
+    for node in sp.preorder_traversal(f):
+        if isinstance(node, sp.log):
+            num, den = sp.fraction(sp.together(node.args[0]))
+            try:
+                polys = [sp.Poly(sp.expand(p), u, domain="QQ") for p in (num, den)]
+            except (sp.PolynomialError, sp.CoercionFailed):
+                return False
+            if any(p.is_zero or any(c < 0 for c in p.coeffs()) for p in polys):
+                return False
+        elif isinstance(node, sp.Pow):
+            if not node.exp.is_Integer:
+                return False
+        elif isinstance(node, sp.Function) and not isinstance(node, sp.exp):
+            return False
+        elif node.is_Number and node.is_extended_real is not True:
+            return False
+    return True
+
+
 def _sample_values(domain: dict, name: str) -> list:
     values = [sp.Integer(v) for v in (0, 1, -1, 2, -2, 3)] + [sp.Rational(1, 2), sp.Rational(-1, 2)]
     return [v for v in values if _within(domain.get(name, ()), v)]
@@ -246,7 +274,7 @@ def _points(lam: A.Lambda, domain: dict) -> list:
     spaces = lam.spaces or (None,) * len(lam.params)
     if len(lam.params) == 1 and spaces[0] is not None:
         dim = spaces[0].shape[0] if isinstance(spaces[0], A.Space) and spaces[0].shape else None
-        if not isinstance(dim, int) or dim > 4:
+        if not isinstance(dim, int) or dim > 4 or domain.get(lam.params[0]):
             return []
         grid = [sp.Integer(v) for v in (0, 1, -1)]
         return [sp.ImmutableMatrix(p) for p in product(grid, repeat=dim)][:40]

@@ -89,6 +89,8 @@ class VecInfo:
 
 def _const(v) -> Info:
     v = sp.nsimplify(v) if not isinstance(v, sp.Basic) else v
+    if v.is_extended_real is not True or v.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        raise OutOfDomain(f"the constant {v} is not a real number")
     s = "0" if v == 0 else "+" if v.is_positive else "-" if v.is_negative else "?"
     return Info("const", s, v)
 
