@@ -46,6 +46,7 @@ from prove import sorts as S
 from prove.backends.analysis.curvature_rules import ATOMS, CurvatureRules, NotDecided, OutOfDomain, read_domain
 from prove.backends.analysis.exact import sign
 from prove.backends.base import Deadline
+from prove.backends.internal import name as internal_name
 from prove.backends.identity.exact import show_expr, show_number
 from prove.backends.identity.sympy_translate import NON_SMOOTH, ToSympy, Untranslatable, is_matrix
 from prove.verdict import Outcome, Verdict
@@ -220,7 +221,7 @@ def _second_derivative_test(inst: ConvexityInstance, deadline: Deadline) -> Opti
         pn, pd = sp.Poly(sp.expand(num), u, domain="QQ"), sp.Poly(sp.expand(den), u, domain="QQ")
     except (sp.PolynomialError, sp.CoercionFailed):
         return None
-    zu = z3.Real("u")
+    zu = z3.Real(internal_name("u"))
 
     def z3poly(p):
         return z3.Sum([z3.RealVal(str(c)) * zu ** k for (k,), c in p.terms()]) if not p.is_zero else z3.RealVal(0)
