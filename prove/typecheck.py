@@ -302,12 +302,37 @@ class TypeChecker:
                               f"{names}", "an expression in a free variable, as in `convex(t^3)`, or a function variable")
             raise _err(e, "a function is expected here, but this expression has no variable: it is a constant",
                        "an expression in a free variable, as in `convex(t^3)`, or a function variable")
+        if e.spaces:
+            return self._sort_on_lambda(e, scope)
         inner = scope.child({p: S.REAL for p in e.params})
+        if e.domain is not None:
+            self._expect_bool(e.domain, inner)
         result = self.sort(e.body, inner)
         source = S.REAL if len(e.params) == 1 else S.Vec(len(e.params)) if e.params else S.REAL
         for p in e.params:
             self.sorts.setdefault(p, S.REAL)
         return S.Fun(source, result)
+
+    def _sort_on_lambda(self, e: A.Lambda, scope) -> S.Sort:
+        """A function whose variables have stated spaces (`on z in R^3`): one vector variable,
+        or several real ones."""
+        sorts = {p: (self._domain(d, scope) if d is not None else S.REAL) for p, d in zip(e.params, e.spaces)}
+        vectors = [p for p, s in sorts.items() if not S.is_number(s)]
+        if vectors and (len(e.params) > 1 or not isinstance(sorts[vectors[0]], S.Vec)):
+            raise _err(e, "a function with a vector variable takes that one variable only",
+                       f"one `on {vectors[0]} in R^n`, and the expression in {vectors[0]} alone")
+        inner = scope.child(sorts)
+        if e.domain is not None:
+            self._expect_bool(e.domain, inner)
+        result = self.sort(e.body, inner)
+        for p, s in sorts.items():
+            self.sorts.setdefault(p, s)
+        source = sorts[e.params[0]] if len(e.params) == 1 else S.Vec(len(e.params))
+        return S.Fun(source, result)
+
+    def _sort_OnDomain(self, e: A.OnDomain, scope) -> S.Sort:
+        raise _err(e, "`on ...` states the domain of a function, as the last arguments of convex, concave, "
+                      "strictly_convex or strictly_concave", "convex(log(x), on x > 0)")
 
     def _sort_Neg(self, e: A.Neg, scope) -> S.Sort:
         s = self.sort(e.operand, scope)

@@ -480,6 +480,12 @@ class _ToAst:
     def arg_binder(self, meta, c):
         return A.ArgBinder(str(c[0]), c[1], span=_span(meta))
 
+    def on_binder(self, meta, c):
+        return A.OnDomain(str(c[0]), c[1], None, span=_span(meta))
+
+    def on_condition(self, meta, c):
+        return A.OnDomain(None, None, c[0], span=_span(meta))
+
     def number(self, meta, c):
         return A.Num(_number(str(c[0])), str(c[0]), span=_span(meta))
 

@@ -171,6 +171,10 @@ def _check(claim: Claim, limits) -> Outcome:
     formula = claim.body
     if claim.hypotheses:
         formula = A.Implies(A.And(tuple(claim.hypotheses), span=claim.body.span), claim.body, span=claim.body.span)
+    from prove.backends.analysis.curvature import check_curvature
+    curvature = check_curvature(claim, formula, limits.deadline(0.8))
+    if curvature is not None:
+        return curvature
     families, abstract, points = [], [], []
     for v in claim.variables:
         if isinstance(v.sort, S.Fun) and v.sort.family == "poly":
