@@ -2,11 +2,9 @@
 
     python bench/graphs.py            # bounds 3, 4, ... until 60 s, then networkx at 4 and 5
     python bench/graphs.py --budget 20 --sample 8
-    python bench/graphs.py --budget 0 --paths-budget 10   # only the paths-and-traversals table
+    python bench/graphs.py --words    # also the graph words of issue 16, by bound
 
-First, the path and traversal words (count_paths, depth, descendants,
-dfs_finish_orders, bfs_orders and dist, graphs bound inside a claim): the claim seconds of one
-claim each, by bound.  Then, for each bound N, the claim is checked for all directed graphs with at most N
+For each bound N the claim is checked for all directed graphs with at most N
 nodes, through the public API (`prove.check`); "claim s" is the time the report
 shows for the claim, "wall s" adds starting the worker process.  Each is the
 median of 3 runs while a run takes under 3 s, else of one run.  The brute force enumerates graphs one by one
@@ -37,49 +35,58 @@ CLAIM = """claim acyclic_iff_topological_order:
 """
 
 
-# --- paths and traversals: one row per claim, one column per bound N
-PATH_CLAIMS = {
-    "reversed_dfs_finish_order_is_topological": """claim t:
-  forall G in graphs(nodes <= {n}), p in dfs_finish_orders(G): acyclic(G) -> topological(reversed(p), G)
-""",
-    "bfs_visits_in_nondecreasing_distance": """claim t:
-  forall G in graphs(nodes <= {n}), s in nodes(G), p in bfs_orders(G, s), u in nodes(G), v in nodes(G):
-    0 < p(u) and p(u) < p(v) -> dist(G, s, u) <= dist(G, s, v)
-""",
-    "depth_below_nodes": """claim t:
-  forall G in graphs(nodes <= {n}): acyclic(G) -> depth(G) < nodes(G)
-""",
-    "path_iff_counted": """claim t:
-  forall G in graphs(nodes <= {n}), u in nodes(G), v in nodes(G):
-    acyclic(G) -> (path(G, u, v) <-> count_paths(G, u, v) >= 1)
-""",
-    "descendants_card": """claim t:
-  forall G in graphs(nodes <= {n}), v in nodes(G): acyclic(G) -> |descendants(G, v)| <= nodes(G) - 1
-""",
-    "dag_edge_maximum (n = 1..N)": """claim t:
-  forall n in 1..{n}:
-    (forall G in graphs(nodes = n): acyclic(G) -> edges(G) <= n * (n - 1) / 2)
-    and (exists G in graphs(nodes = n): acyclic(G) and edges(G) = n * (n - 1) / 2)
-""",
+# --- graph words: one claim per construct, timed by bound like the claim above
+WORDS = {
+    "edge insertion (G + edge)": "forall G in graphs(nodes <= {n}), u in nodes(G), v in nodes(G):\n"
+                                 "    u != v and acyclic(G) -> (acyclic(G + edge(u, v)) <-> not path(G, v, u))",
+    "edge removal (G - edge)": "forall G in graphs(nodes <= {n}), u in nodes(G), v in nodes(G):\n"
+                               "    acyclic(G) -> acyclic(G - edge(u, v))",
+    "new node (G + node, loopless)": "forall G in graphs(nodes <= {n}, loopless), In subset nodes(G), "
+                                     "Out subset nodes(G):\n    acyclic(G) and card(Out) = 0 -> "
+                                     "acyclic(G + node(In, Out))",
+    "closure": "forall G in graphs(nodes <= {n}), u in nodes(G), v in nodes(G):\n"
+               "    path(G, u, v) <-> edge(closure(G), u, v)",
+    "reduction": "forall G in graphs(nodes <= {n}), u in nodes(G), v in nodes(G):\n"
+                 "    acyclic(G) -> (path(reduction(G), u, v) <-> path(G, u, v))",
+    "reverse": "forall G in graphs(nodes <= {n}): acyclic(reverse(G)) <-> acyclic(G)",
+    "weakly_connected": "forall G in graphs(nodes <= {n}): weakly_connected(G) -> edges(G) >= nodes(G) - 1",
+    "topological_orders": "forall G in graphs(nodes <= {n}): acyclic(G) <-> topological_orders(G) >= 1",
+    # --- paths and traversals
+    "reversed DFS finishing order": "forall G in graphs(nodes <= {n}), p in dfs_finish_orders(G):\n"
+                                    "    acyclic(G) -> topological(reversed(p), G)",
+    "BFS in non-decreasing distance": "forall G in graphs(nodes <= {n}), s in nodes(G), p in bfs_orders(G, s),\n"
+                                      "    u in nodes(G), v in nodes(G):\n"
+                                      "    0 < p(u) and p(u) < p(v) -> dist(G, s, u) <= dist(G, s, v)",
+    "depth": "forall G in graphs(nodes <= {n}): acyclic(G) -> depth(G) < nodes(G)",
+    "count_paths": "forall G in graphs(nodes <= {n}), u in nodes(G), v in nodes(G):\n"
+                   "    acyclic(G) -> (path(G, u, v) <-> count_paths(G, u, v) >= 1)",
+    "descendants": "forall G in graphs(nodes <= {n}), v in nodes(G):\n"
+                   "    acyclic(G) -> |descendants(G, v)| <= nodes(G) - 1",
+    "inner exists (n = 1..N)": "forall n in 1..{n}:\n"
+                               "    (forall G in graphs(nodes = n): acyclic(G) -> edges(G) <= n * (n - 1) / 2)\n"
+                               "    and (exists G in graphs(nodes = n): acyclic(G) and edges(G) = n * (n - 1) / 2)",
 }
 
 
-def path_table(budget: float, bounds=range(3, 9)) -> None:
-    """Claim seconds (one run each) by bound; a claim stops at its first bound over `budget`
-    seconds or without `verified`."""
-    print("paths and traversals: claim seconds by bound N (one run; '-' once a bound took over the budget)")
-    print(f"{'claim':<42}" + "".join(f"{n:>8}" for n in bounds))
-    for name, text in PATH_CLAIMS.items():
+def words_table(budget: float) -> None:
+    """Each graph word's claim at bounds 3, 4, ... while a bound takes under `budget` s."""
+    print("graph words: claim s (one run) by node bound N; '-' once a bound passed the budget")
+    bounds = list(range(3, 9))
+    print(f"{'claim':<32}" + "".join(f"{n:>8}" for n in bounds))
+    for label, body in WORDS.items():
         cells, stopped = [], False
         for n in bounds:
             if stopped:
-                cells.append(f"{'-':>8}")
+                cells.append("-")
                 continue
-            (result,) = prove.check(text.format(n=n), timeout=budget)
-            ok = result.verdict.value == "verified"
-            cells.append(f"{result.seconds:8.2f}" if ok else f"{result.verdict.value[:7]:>8}")
-            stopped = not ok or result.seconds > budget / 3
-        print(f"{name:<42}" + "".join(cells))
+            (result,) = prove.check("claim w:\n  " + body.format(n=n) + "\n", timeout=budget)
+            if result.verdict.value != "verified":
+                cells.append(result.verdict.value)
+                stopped = True
+                continue
+            cells.append(f"{result.seconds:.2f}")
+            stopped = result.seconds > budget / 3
+        print(f"{label:<32}" + "".join(f"{c:>8}" for c in cells))
     print()
 
 
@@ -124,11 +131,10 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--budget", type=float, default=60.0, help="seconds for the per-bound table (default 60)")
     ap.add_argument("--sample", type=int, default=1, help="time 1 graph in K at 5 nodes and scale up")
-    ap.add_argument("--paths-budget", type=float, default=10.0,
-                    help="seconds per claim in the paths-and-traversals table (default 10; 0 skips it)")
+    ap.add_argument("--words", action="store_true", help="also time the graph words (edits, derived graphs, paths, searches, ...)")
     args = ap.parse_args(argv)
-    if args.paths_budget > 0:
-        path_table(args.paths_budget)
+    if args.words:
+        words_table(10.0)
 
     print("acyclic_iff_topological_order: all directed graphs with at most N nodes")
     print(f"{'N':>3} {'verdict':>9} {'claim s':>8} {'wall s':>8} {'runs':>5} {'total s':>8}")

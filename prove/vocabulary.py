@@ -132,6 +132,16 @@ VOCABULARY: tuple[Builtin, ...] = (
     _graph("graph", "a number of nodes and a list of edges", "a graph literal, `graph(3, [1->2, 2->3])`"),
     _graph("graphs", "a range of node counts", "every directed graph in the range (a binder's domain)"),
     _graph("orders", "a graph", "every order of the graph's nodes (a binder's domain)"),
+    # --- graph words
+    _graph("node", "two sets of nodes, in `G + node(In, Out)`",
+           "`G + node(In, Out)` adds a node with an edge from each node of In and to each node of Out"),
+    _graph("closure", "a graph", "the transitive closure: an edge u -> v wherever there is a path from u to v"),
+    _graph("reduction", "a graph",
+           "the transitive reduction of a DAG: u -> v where there is a path from u to v through no other node"),
+    _graph("reverse", "a graph", "the graph with every edge turned around"),
+    _graph("undirected", "a graph", "the undirected view: both u -> v and v -> u for every edge u -> v"),
+    _graph("weakly_connected", "a graph", "every two nodes are joined by a path of the undirected view"),
+    _graph("topological_orders", "a graph", "the number of topological orders of the graph"),
     # --- paths and traversals
     _graph("count_paths", "a graph and two nodes",
            "the number of directed paths of length at least 1 from the first node to the second (acyclic graphs only)"),

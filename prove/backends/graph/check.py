@@ -38,13 +38,15 @@ from prove import ast as A
 from prove import sorts as S
 from prove.backends.base import Deadline
 from prove.backends.graph import evaluate as GE
+from prove.backends.graph import evaluate_words as EW
 from prove.backends.graph.encode import GraphEncoder, GraphUnsupported, OutOfTime
 from prove.backends.graph.z3_terms import FALSE, SNode, SGraph, SOrder, SSet, conj, count, disj, implies, neg
 from prove.backends.graph import inner as INNER
+from prove.claim import Claim
+from prove.figure import graph_figure
+from prove.verdict import Outcome, Verdict
 
 GUARDS = "#guards"  # env key (no claim can spell it): memberships that an outer node's value needs
-from prove.claim import Claim
-from prove.verdict import Outcome, Verdict
 
 
 # ------------------------------------------------------------------ the plan
@@ -56,6 +58,7 @@ class GraphVar:
     low: int
     high: int
     low_written: bool = False  # the claim wrote a lower bound (`1 <= nodes <= 6`)
+    loopless: bool = False  # `graphs(..., loopless)`: no self-loops
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,7 @@ def plan_claim(claim: Claim) -> Plan:
         if isinstance(var.sort, S.Graph):  # the elaborator read its range from graphs(...)
             if var.sort.high is None:
                 raise GraphUnsupported(f"{var.name} must range over graphs(nodes <= N)")
-            graphs.append(GraphVar(var.name, var.sort.low, var.sort.high, var.sort.low_written))
+            graphs.append(GraphVar(var.name, var.sort.low, var.sort.high, var.sort.low_written, var.sort.loopless))
         elif isinstance(var.sort, (S.GraphNode, S.NodeSet, S.Order)) or (
                 isinstance(var.sort, S.Int) and isinstance(var.domain, A.Range)):
             kind = "subset" if isinstance(var.sort, S.NodeSet) else "in"
@@ -99,9 +102,42 @@ def plan_claim(claim: Claim) -> Plan:
                                    "orders and integer ranges")
     uses_literal = any(isinstance(n, A.Call) and isinstance(n.func, A.Name) and n.func.id == "graph"
                        for e in (body, *claim.hypotheses) for n in A.walk(e))
+    uses_literal = uses_literal or names_nodes(claim)
     goals = tuple(split_goals(body))
     return Plan(tuple(graphs), tuple(others), tuple(claim.hypotheses), goals,
                 symmetric=len(graphs) == 1 and not uses_literal, body=body)
+
+
+_NODE_ARGS = {"edge", "path", "source", "sink", "indegree", "outdegree"}
+
+
+def names_nodes(claim: Claim) -> bool:
+    """The claim names particular nodes (a numeral where a node is expected, a set or
+    order literal): renumbering nodes may then change its truth, so no symmetry
+    breaking may assume it cannot."""
+    def sort(term):
+        try:
+            return claim.sort_of(term)
+        except Exception:  # noqa: BLE001 - unknown here means "may be a node"
+            return S.GraphNode("?")
+
+    for top in (claim.body, *claim.hypotheses):
+        for n in A.walk(top):
+            if isinstance(n, (A.SetLit, A.ListLit)):
+                return True
+            if isinstance(n, A.Call) and isinstance(n.func, A.Name) and any(isinstance(a, A.Num) for a in n.args):
+                if n.func.id in _NODE_ARGS or isinstance(claim.sorts.get(n.func.id), S.Order):
+                    return True
+            if isinstance(n, A.BinOp) and n.op == "-" and isinstance(n.right, A.Num) \
+                    and isinstance(sort(n.left), S.Graph):
+                return True
+            if isinstance(n, A.Compare):
+                for a, b in zip(n.operands, n.operands[1:]):
+                    if isinstance(a, A.Num) != isinstance(b, A.Num):
+                        other = b if isinstance(a, A.Num) else a
+                        if isinstance(sort(other), S.GraphNode):
+                            return True
+    return False
 
 
 def bound_words(graphs: tuple[GraphVar, ...]) -> str:
@@ -114,9 +150,13 @@ def bound_words(graphs: tuple[GraphVar, ...]) -> str:
             return f"at most {g.high} nodes"
         return f"{g.low} to {g.high} nodes"
 
+    kind = "directed graphs" if not any(g.loopless for g in graphs) else (
+        "loop-free directed graphs" if all(g.loopless for g in graphs) else "directed graphs")
     if len(graphs) == 1:
-        return f"all directed graphs with {one(graphs[0])}"
-    return "all directed graphs " + " and ".join(f"{g.name} with {one(g)}" for g in graphs)
+        return f"all {kind} with {one(graphs[0])}"
+    return f"all {kind} " + " and ".join(f"{g.name} with {one(g)}" + (" (loop-free)" if g.loopless and
+                                                                      kind == "directed graphs" else "")
+                                         for g in graphs)
 
 
 # ---------------------------------------------------------------- one query
@@ -153,7 +193,7 @@ class _Query:
 
     def __init__(self, plan: Plan, goal: A.Expr, sizes: tuple, deadline: Deadline):
         self.t = GraphEncoder(deadline)
-        self.bases = {g.name: self.t.base_graph(g.name, n) for g, n in zip(plan.graphs, sizes)}
+        self.bases = {g.name: self.t.base_graph(g.name, n, g.loopless) for g, n in zip(plan.graphs, sizes)}
         self.combos: list = []  # (indicator, env)
         parts = []
         negated = A.And((*plan.hypotheses, A.Not(goal, span=goal.span)), span=goal.span)
@@ -321,6 +361,14 @@ def witness_text(value) -> str:
     return repr(value)
 
 
+def _figure(witness: dict):
+    """The first counterexample graph, for the report's drawing."""
+    for name, value in witness.items():
+        if isinstance(value, GE.GraphValue) and value.nodes == tuple(range(1, len(value.nodes) + 1)):
+            return graph_figure(len(value.nodes), value.edges, label=name)
+    return None
+
+
 def renumber(plan: Plan, witness: dict) -> dict:
     """The same counterexample with its nodes renumbered to read well: edges
     going forward where possible, then the smallest edge list.  Sound because a
@@ -446,6 +494,12 @@ def check(claim: Claim, limits) -> Outcome:
             shown = {name: witness_text(v) for name, v in witness.items()}
             shown.update({name: witness_text(g) for name, g in INNER.inner_witness(best.hints).items()
                           if name not in shown})
+            if not problem:  # an `exists!` that fails: the two values (or none) that break it
+                try:
+                    extra = EW.uniqueness_breakers(plan.body, dict(witness))
+                except GE.NotEvaluable:
+                    extra = {}
+                shown.update({k: v for k, v in extra.items() if k not in shown})
             if problem and problem.startswith("the independent evaluator cannot decide it"):
                 return Outcome(Verdict.UNKNOWN, method="z3 per graph size", witness=shown,
                                reason=f"z3 found this counterexample, but it is not confirmed without z3: {problem}; "
@@ -454,7 +508,9 @@ def check(claim: Claim, limits) -> Outcome:
                 return Outcome(Verdict.UNKNOWN, method="z3 per graph size", witness=shown,
                                reason=f"the solver's counterexample did not survive the independent re-check "
                                       f"({problem}); this is a bug in the graph backend, please report it")
-            if not plan.graphs:  # no graph variable to minimise: the values the solver found
+            if not plan.graphs and not plan.others:
+                method = "z3: false on the given graphs, re-checked by direct evaluation"
+            elif not plan.graphs:  # no graph variable to minimise: the values the solver found
                 method = "z3: a counterexample, re-checked by direct evaluation"
             elif best.fewest:
                 method = ("z3: smallest counterexample (fewest nodes, then fewest edges), "
@@ -462,7 +518,7 @@ def check(claim: Claim, limits) -> Outcome:
             else:
                 method = ("z3: a counterexample with the fewest nodes (the time limit stopped the search for fewer "
                           "edges), re-checked by direct evaluation")
-            return Outcome(Verdict.REFUTED, witness=shown, method=method)
+            return Outcome(Verdict.REFUTED, witness=shown, method=method, figure=_figure(witness))
         checked.append(sizes)
     extra = f"; {len(plan.goals)} goals" if len(plan.goals) > 1 else ""
     extra += "".join(f"; {n}" for n in sorted(notes))

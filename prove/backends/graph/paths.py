@@ -164,6 +164,8 @@ class PathEncoding:
         return "bfs", (self.graph(e.args[0], env), self.node(e.args[1], env))
 
     def _in_inner_graphs(self, e: A.Call, env: dict):
+        """('graph', [(n, loopless), ...]): the sizes, once the outer variables have values."""
+        loopless = len(e.args) == 2 and isinstance(e.args[1], A.Name) and e.args[1].id in ("loopless", "simple")
         bound = e.args[0]
         low, high = 1, None
         for op, a, b in zip(bound.ops, bound.operands, bound.operands[1:]):
@@ -180,7 +182,7 @@ class PathEncoding:
                 high = k - 1 if op == "<" else k
         if high is None:
             raise GraphUnsupported("graphs(...) needs an upper bound on the number of nodes")
-        return "graph", list(range(max(low, 0), high + 1))
+        return "graph", [(n, loopless) for n in range(max(low, 0), high + 1)]
 
     def new_dfs_order(self, g: SGraph, stem: str) -> SOrder:
         """A finishing order of some run of depth-first search on g (see the module docstring)."""
@@ -237,24 +239,25 @@ class PathEncoding:
                                         parent[u] <= parent[v]))
         return SOrder(nodes, pos, partial=z3.And([pos[u] >= 1 for u in nodes]))
 
-    def new_inner_graph(self, name: str, n: int) -> SGraph:
-        g = self.base_graph(self.fresh(name), n)
+    def new_inner_graph(self, name: str, n: int, loopless: bool = False) -> SGraph:
+        g = self.base_graph(self.fresh(name), n, loopless)
         self.inner_graphs.setdefault(name, []).append(g)
         return g
 
     def every_graph(self, sizes, name: str) -> list:
-        if any(n > INNER_ENUMERATED for n in sizes):
-            raise GraphUnsupported(f"{name} would have to range over every graph with up to {max(sizes)} nodes "
+        if any(n > INNER_ENUMERATED for n, _ in sizes):
+            raise GraphUnsupported(f"{name} would have to range over every graph with up to {max(sizes)[0]} nodes "
                                    f"inside the formula (done up to {INNER_ENUMERATED}); a graph bound inside "
                                    "a claim is checked by search where the claim is `exists G in graphs(...): ...` "
                                    "itself, or where the negated claim asserts a graph exists")
         out = []
-        for n in sizes:
+        for n, loopless in sizes:
             nodes = tuple(range(1, n + 1))
-            cells = [(u, v) for u in nodes for v in nodes]
+            cells = [(u, v) for u in nodes for v in nodes if not (loopless and u == v)]
             for mask in range(1 << len(cells)):
-                E = {c: const(bool(mask >> i & 1)) for i, c in enumerate(cells)}
-                out.append(SGraph(("enum", n, mask), nodes, E, n + 1))
+                E = {(u, v): FALSE for u in nodes for v in nodes}
+                E.update({c: const(bool(mask >> i & 1)) for i, c in enumerate(cells)})
+                out.append(SGraph(("enum", n, loopless, mask), nodes, E, n + 1))
         self._reserve(len(out), name)
         return out
 
