@@ -51,6 +51,20 @@ WORDS = {
     "reverse": "forall G in graphs(nodes <= {n}): acyclic(reverse(G)) <-> acyclic(G)",
     "weakly_connected": "forall G in graphs(nodes <= {n}): weakly_connected(G) -> edges(G) >= nodes(G) - 1",
     "topological_orders": "forall G in graphs(nodes <= {n}): acyclic(G) <-> topological_orders(G) >= 1",
+    # --- paths and traversals
+    "reversed DFS finishing order": "forall G in graphs(nodes <= {n}), p in dfs_finish_orders(G):\n"
+                                    "    acyclic(G) -> topological(reversed(p), G)",
+    "BFS in non-decreasing distance": "forall G in graphs(nodes <= {n}), s in nodes(G), p in bfs_orders(G, s),\n"
+                                      "    u in nodes(G), v in nodes(G):\n"
+                                      "    0 < p(u) and p(u) < p(v) -> dist(G, s, u) <= dist(G, s, v)",
+    "depth": "forall G in graphs(nodes <= {n}): acyclic(G) -> depth(G) < nodes(G)",
+    "count_paths": "forall G in graphs(nodes <= {n}), u in nodes(G), v in nodes(G):\n"
+                   "    acyclic(G) -> (path(G, u, v) <-> count_paths(G, u, v) >= 1)",
+    "descendants": "forall G in graphs(nodes <= {n}), v in nodes(G):\n"
+                   "    acyclic(G) -> |descendants(G, v)| <= nodes(G) - 1",
+    "inner exists (n = 1..N)": "forall n in 1..{n}:\n"
+                               "    (forall G in graphs(nodes = n): acyclic(G) -> edges(G) <= n * (n - 1) / 2)\n"
+                               "    and (exists G in graphs(nodes = n): acyclic(G) and edges(G) = n * (n - 1) / 2)",
 }
 
 
@@ -117,7 +131,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--budget", type=float, default=60.0, help="seconds for the per-bound table (default 60)")
     ap.add_argument("--sample", type=int, default=1, help="time 1 graph in K at 5 nodes and scale up")
-    ap.add_argument("--words", action="store_true", help="also time the graph words (edits, derived graphs, ...)")
+    ap.add_argument("--words", action="store_true", help="also time the graph words (edits, derived graphs, paths, searches, ...)")
     args = ap.parse_args(argv)
     if args.words:
         words_table(10.0)

@@ -32,6 +32,13 @@ _SIGNATURES = {
     "indegree": "indegree(G, v)",
     "outdegree": "outdegree(G, v)",
     "topological": "topological(p, G)",
+    "count_paths": "count_paths(G, u, v)",
+    "depth": "depth(G)",
+    "descendants": "descendants(G, v)",
+    "ancestors": "ancestors(G, v)",
+    "reachable": "reachable(G, v)",
+    "reversed": "reversed(p)",
+    "dist": "dist(G, s, v)",
     "sum": "sum(k, z[k])",
     "delta": "delta(i, j)",
 }
@@ -274,6 +281,14 @@ GRAPH_SIGNATURES: dict[str, tuple] = {
     "weakly_connected": (((_G,), S.BOOL),),
     "topological_orders": (((_G,), S.INT),),
     "node": (((_NS, _NS), S.NodeSet("node")),),  # only in G + node(In, Out), read there
+    # --- paths and traversals
+    "count_paths": (((_G, _N, _N), S.INT),),
+    "depth": (((_G,), S.INT),),
+    "descendants": (((_G, _N), S.NodeSet("descendants")),),
+    "ancestors": (((_G, _N), S.NodeSet("ancestors")),),
+    "reachable": (((_G, _N), S.NodeSet("reachable")),),
+    "reversed": (((_O,), S.Order("reversed")),),
+    "dist": (((_G, _N, _N), S.INT),),
 }
 _WHAT = {S.Graph: "a graph", S.GraphNode: "a node", S.NodeSet: "a set of nodes", S.Order: "an order"}
 

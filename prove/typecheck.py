@@ -181,6 +181,20 @@ class TypeChecker:
     def _node_of(self, expr: A.Call, scope: Scope) -> Optional[S.GraphNode]:
         return S.GraphNode(self._graph_name(expr.args[0], scope)) if len(expr.args) == 1 else None
 
+    def _node_set_of(self, expr: A.Call, scope: Scope) -> Optional[S.GraphNode]:
+        """`w in descendants(G, v)`: w is a node of G, in the set."""
+        if len(expr.args) != 2 or not isinstance(self.sort(expr.args[1], scope), S.GraphNode):
+            return None
+        self.uses_graphs = True
+        return S.GraphNode(self._graph_name(expr.args[0], scope))
+
+    def _bfs_order_of(self, expr: A.Call, scope: Scope) -> Optional[S.Order]:
+        """`p in bfs_orders(G, s)`: an order of (some of) the nodes of G."""
+        if len(expr.args) != 2 or not isinstance(self.sort(expr.args[1], scope), S.GraphNode):
+            return None
+        self.uses_graphs = True
+        return S.Order(self._graph_name(expr.args[0], scope))
+
     def _order_of(self, expr: A.Call, scope: Scope) -> Optional[S.Order]:
         if len(expr.args) != 1:
             return None
@@ -225,9 +239,11 @@ class TypeChecker:
         if len(expr.args) not in (1, 2) or not isinstance(expr.args[0], A.Compare):
             raise _err(expr, "graphs take a bound on the number of nodes", "graphs(nodes <= 6) or graphs(1 <= nodes <= 6)")
         cmp = expr.args[0]
-        names = [o for o in cmp.operands if isinstance(o, A.Name)]
-        if len(names) != 1 or names[0].id != "nodes" or any(op not in ("<=", "<", "=") for op in cmp.ops):
+        names = [o for o in cmp.operands if isinstance(o, A.Name) and o.id == "nodes"]
+        if len(names) != 1 or any(op not in ("<=", "<", "=") for op in cmp.ops):
             raise _err(cmp, "the bound is on `nodes`", "nodes <= N or M <= nodes <= N")
+        if any(isinstance(o, A.Name) and o.id != "nodes" for o in cmp.operands):
+            return self._graphs_of_variable_size(cmp, scope, loopless)
         for o in cmp.operands:
             if not isinstance(o, A.Name) and not (isinstance(o, A.Num) and o.value.denominator == 1):
                 raise _err(o, "graph bounds are whole numbers", "graphs(nodes <= 6)")
@@ -248,6 +264,19 @@ class TypeChecker:
             else:
                 raise _err(cmp, "the bound compares `nodes` with whole numbers", "graphs(nodes <= 6)")
         return S.Graph(max(low, 0), high, written, loopless)
+
+    def _graphs_of_variable_size(self, cmp: A.Compare, scope: Scope, loopless: bool) -> S.Graph:
+        """`graphs(nodes = n)` with n an integer bound outside: a graph quantified inside
+        a claim (its sizes are read where n has a value, by the graph backend)."""
+        for o in cmp.operands:
+            if isinstance(o, A.Name) and o.id == "nodes":
+                continue
+            ok = (isinstance(o, A.Num) and o.value.denominator == 1) or (
+                isinstance(o, A.Name) and isinstance(scope.sorts.get(o.id), S.Int))
+            if not ok:
+                raise _err(o, "graph bounds are whole numbers or integer variables bound outside",
+                           "forall n in 1..5: exists G in graphs(nodes = n): ...")
+        return S.Graph(0, None, True, loopless)
 
     def _graph_name(self, expr: A.Expr, scope: Scope) -> str:
         sort = self.sort(expr, scope)
@@ -575,6 +604,12 @@ DOMAINS = {
     "graphs": TypeChecker._graphs_of,
     "nodes": TypeChecker._node_of,
     "orders": TypeChecker._order_of,
+    # --- paths and traversals
+    "descendants": TypeChecker._node_set_of,
+    "ancestors": TypeChecker._node_set_of,
+    "reachable": TypeChecker._node_set_of,
+    "dfs_finish_orders": TypeChecker._order_of,
+    "bfs_orders": TypeChecker._bfs_order_of,
 }
 
 

@@ -98,7 +98,7 @@ def _domain_cost(binder: A.Binder, n: int) -> int:
         return 2 ** n
     dom = binder.domain
     if isinstance(dom, A.SetDomain) and isinstance(dom.expr, A.Call) and isinstance(dom.expr.func, A.Name) \
-            and dom.expr.func.id == "orders":
+            and dom.expr.func.id in ("orders", "dfs_finish_orders", "bfs_orders"):
         return math.factorial(n)
     return n
 

@@ -30,6 +30,7 @@ import z3
 
 from prove import ast as A
 from prove.backends.base import Deadline
+from prove.backends.graph.paths import PathEncoding
 from prove.backends.graph.structure import GraphUnsupported, OutOfTime
 from prove.backends.graph.words import GraphWords, equal_values, node_id
 from prove.backends.graph.z3_terms import (FALSE, SNode, Number, SGraph, SOrder, SSet, canon, conj, const,
@@ -45,7 +46,7 @@ def _then(first, f, *args):
     yield f(*args)
 
 
-class GraphEncoder(GraphWords):
+class GraphEncoder(PathEncoding, GraphWords):
     """Graph formulas to Z3 at one size, polarity-aware (see the module docstring); the encoding
     stops with OutOfTime once `deadline` has passed."""
 
@@ -146,7 +147,7 @@ class GraphEncoder(GraphWords):
     def topological(self, p: SOrder, g: SGraph):
         if any(u not in p.pos for u in g.nodes):
             return FALSE
-        parts = []
+        parts = [] if p.partial is None else [p.partial]
         for u in g.nodes:
             for v in g.nodes:
                 e = g.edge(u, v)
@@ -243,8 +244,10 @@ class GraphEncoder(GraphWords):
     def call(self, e: A.Call, env: dict):
         name = e.func.id if isinstance(e.func, A.Name) else ""
         args = e.args
-        if name in env and isinstance(env[name], SOrder):
-            p = env[name]
+        if (name in env and isinstance(env[name], SOrder)) or isinstance(e.func, A.Call):  # p(v), reversed(p)(v)
+            p = env[name] if name in env else self.term(e.func, env)
+            if not isinstance(p, SOrder):
+                raise GraphUnsupported("only an order is applied to a node")
             v = self.node(args[0], env)
             pos = p.pos.get(v, 0)
             return Fraction(pos) if isinstance(pos, int) else pos
@@ -307,8 +310,7 @@ class GraphEncoder(GraphWords):
             if name in self.DOMAINS:
                 return self.DOMAINS[name](self, dom.expr, env)
             if name == "graphs":
-                raise GraphUnsupported(f"{b.name} ranges over graphs inside the claim; only the outer `forall` "
-                                       "may bind graphs")
+                return self._in_inner_graphs(dom.expr, env)
         raise GraphUnsupported(f"the domain of {b.name} is not nodes, subsets, orders or a range of integers")
 
     # The binder domains, one method each: (self, call, env) -> (kind, values) as above.
@@ -342,6 +344,8 @@ class GraphEncoder(GraphWords):
     def values(self, kind: str, dom, name: str):
         if kind in ("node",):
             return [SNode(u) for u in dom]
+        if kind == "graph":
+            return self.every_graph(dom, name)
         if kind == "int":
             return list(dom)
         if kind == "set":
@@ -392,6 +396,22 @@ class GraphEncoder(GraphWords):
         if skolem and kind in ("set", "order"):
             value = self.new_set(dom, b.name) if kind == "set" else self.new_order(dom, b.name)
             return inner(value)
+        if skolem and kind == "dfs":
+            return inner(self.new_dfs_order(dom, b.name))
+        if skolem and kind == "bfs":
+            return inner(self.new_bfs_order(*dom, b.name))
+        if kind in ("dfs", "bfs"):
+            raise GraphUnsupported(f"{b.name} would have to range over every run of a search here; "
+                                   "dfs_finish_orders(G) and bfs_orders(G, s) are taken where the claim says `forall` at the top, "
+                                   "or `exists` under a negation")
+        if skolem and kind == "graph":
+            return disj(inner(self.new_inner_graph(b.name, n, loopless)) for n, loopless in dom)
+        if kind == "member":  # nodes of a set: each node, guarded by its membership
+            self._reserve(len(dom.nodes), b.name)
+            parts = ((dom.mem[u], inner(SNode(u))) for u in dom.nodes)
+            if universal:
+                return conj(disj((neg(m), f)) for m, f in parts)
+            return disj(conj((m, f)) for m, f in parts)
         if kind in ("node", "int"):
             self._reserve(len(dom), b.name)
         values = self.values(kind, dom, b.name)
@@ -448,8 +468,15 @@ class GraphEncoder(GraphWords):
              "closure": GraphWords._closure_graph, "reduction": GraphWords._reduction_graph,
              "reverse": GraphWords._reverse_graph, "undirected": GraphWords._undirected_graph,
              "topological_orders": GraphWords._topological_orders,
-             "node": GraphWords._node_outside_edit}  # its meaning is the edit G + node(In, Out)
-    DOMAINS = {"nodes": _in_nodes, "orders": _in_orders}
+             "node": GraphWords._node_outside_edit,  # its meaning is the edit G + node(In, Out)
+             # --- paths and traversals (prove/backends/graph/paths.py)
+             "count_paths": PathEncoding._count_paths, "depth": PathEncoding._depth,
+             "descendants": PathEncoding._descendants, "ancestors": PathEncoding._ancestors,
+             "reachable": PathEncoding._reachable, "reversed": PathEncoding._reversed, "dist": PathEncoding._dist}
+    DOMAINS = {"nodes": _in_nodes, "orders": _in_orders,
+               "descendants": PathEncoding._in_member_set, "ancestors": PathEncoding._in_member_set,
+               "reachable": PathEncoding._in_member_set, "dfs_finish_orders": PathEncoding._in_dfs_finish_orders,
+               "bfs_orders": PathEncoding._in_bfs_orders}
 
 
 def distinct(x, y):

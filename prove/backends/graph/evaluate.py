@@ -259,6 +259,11 @@ def _call(e: A.Call, env: dict) -> Value:
     name = _fname(e)
     if name in env and isinstance(env[name], OrderValue):
         return Fraction(env[name].position(_node(e.args[0], env)))
+    if isinstance(e.func, A.Call):  # reversed(p)(v)
+        p = _eval(e.func, env)
+        if not isinstance(p, OrderValue):
+            raise NotEvaluable("only an order is applied to a node")
+        return Fraction(p.position(_node(e.args[0], env)))
     meaning = CALLS.get(name)
     if meaning is None:
         raise NotEvaluable(f"{name or 'this'}(...) is not defined on graphs")
@@ -359,6 +364,9 @@ def domain_values(binder: A.Binder, env: dict) -> list:
         lo, hi = _number(dom.low, env), _number(dom.high, env)
         return [Fraction(k) for k in range(int(lo), int(hi) + 1)]  # whole numbers in between
     if binder.kind == "in" and isinstance(dom, A.SetDomain) and isinstance(dom.expr, A.Call) \
+            and _fname(dom.expr) == "graphs":
+        return _in_graphs(dom.expr, env, tuple(env.get(HINTS, {}).get(binder.name, ())))
+    if binder.kind == "in" and isinstance(dom, A.SetDomain) and isinstance(dom.expr, A.Call) \
             and _fname(dom.expr) in DOMAINS:
         return DOMAINS[_fname(dom.expr)](dom.expr, env)
     raise NotEvaluable("this quantifier's domain is not a finite set of nodes, subsets or orders")
@@ -375,25 +383,41 @@ def _in_orders(e: A.Call, env: dict) -> list:
     return [OrderValue(seq) for seq in itertools.permutations(g.nodes)]
 
 
+HINTS = "#hints"  # env key (no claim can spell it): binder name -> graphs to try first
+GRAPHS_ENUMERATED = 3  # a quantifier over graphs inside a claim is enumerated up to this many nodes
+
+
 @dataclass(frozen=True)
 class GraphRange:
     """The graphs of `graphs(...)`: every directed graph with low..high nodes.  It
-    answers `in`; it is never enumerated (a claim binds graphs only outermost,
-    and the solver, not this evaluator, covers the range)."""
+    answers `in`.  The outer binder's range is never enumerated (the solver covers
+    it); a graph quantified inside a claim is iterated as its hints (graphs the
+    caller proposes, each checked to be in the range), then, for sizes up to
+    GRAPHS_ENUMERATED, every graph; beyond that the iteration stops with
+    NotEvaluable, so a quantifier is decided only by a value really in its range."""
 
     low: int
     high: int
     loopless: bool = False  # `graphs(..., loopless)`: no edge u -> u
+    hints: tuple = ()
 
     def __contains__(self, g) -> bool:
         return (isinstance(g, GraphValue) and self.low <= len(g.nodes) <= self.high
                 and not (self.loopless and any(a == b for (a, b) in g.edges)))
 
     def __iter__(self):
-        raise NotEvaluable("a quantifier over all graphs is not evaluated on one graph")
+        yield from (g for g in self.hints if g in self)
+        if self.high > GRAPHS_ENUMERATED:
+            raise NotEvaluable(f"a quantifier over all graphs with up to {self.high} nodes is not enumerated here")
+        for n in range(self.low, self.high + 1):
+            cells = [(u, v) for u in range(1, n + 1) for v in range(1, n + 1)]
+            for mask in range(1 << len(cells)):
+                g = GraphValue.make(n, {c for i, c in enumerate(cells) if mask >> i & 1})
+                if g in self:  # a loopless range leaves out the graphs with a self-loop
+                    yield g
 
 
-def _in_graphs(e: A.Call, env: dict) -> GraphRange:
+def _in_graphs(e: A.Call, env: dict, hints: tuple = ()) -> GraphRange:
     """`graphs(nodes <= 6)`, `graphs(2 <= nodes <= 6)`, `graphs(nodes = 3)`: at least one
     node unless the bound says otherwise (`0 <= nodes`)."""
     loopless = len(e.args) == 2 and isinstance(e.args[1], A.Name) and e.args[1].id in ("loopless", "simple")
@@ -402,10 +426,11 @@ def _in_graphs(e: A.Call, env: dict) -> GraphRange:
         raise NotEvaluable("graphs(...) takes a bound on the number of nodes")
     low, high = 1, None
     for op, a, b in zip(bound.ops, bound.operands, bound.operands[1:]):
-        number, name_right = (a, True) if isinstance(b, A.Name) else (b, False)
-        if not isinstance(number, A.Num) or number.value.denominator != 1 or op not in ("<", "<=", "="):
+        number, name_right = (a, True) if _is_nodes(b) else (b, False)
+        value = _number(number, env)  # a whole number, or an integer variable bound outside
+        if value.denominator != 1 or op not in ("<", "<=", "="):
             raise NotEvaluable("graphs(...) takes a bound on the number of nodes")
-        k = int(number.value)
+        k = int(value)
         if op == "=":
             low = high = k
         elif name_right:  # k < nodes, k <= nodes
@@ -414,7 +439,11 @@ def _in_graphs(e: A.Call, env: dict) -> GraphRange:
             high = k - 1 if op == "<" else k
     if high is None:
         raise NotEvaluable("graphs(...) needs an upper bound on the number of nodes")
-    return GraphRange(max(low, 0), high, loopless)
+    return GraphRange(max(low, 0), high, loopless, hints)
+
+
+def _is_nodes(e: A.Expr) -> bool:
+    return isinstance(e, A.Name) and e.id == "nodes"
 
 
 # What each graph word means as a binder's domain: (call, env) -> the values.
@@ -457,3 +486,10 @@ def claim_holds(hypotheses, body: A.Expr, env: dict) -> bool:
 from prove.backends.graph import evaluate_words as EW  # noqa: E402
 
 CALLS.update(EW.WORDS)
+
+# The path and traversal words (count_paths, depth, descendants, dfs_finish_orders, ...)
+# have their meanings in a module of their own, read into the tables here.
+from prove.backends.graph import evaluate_paths as _paths  # noqa: E402
+
+CALLS.update(_paths.CALLS)
+DOMAINS.update(_paths.DOMAINS)
