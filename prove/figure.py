@@ -48,11 +48,12 @@ class Figure:
     label: str = ""  # the function's name, or what the sides are
     nodes: int = 0
     edges: tuple[tuple[int, int], ...] = ()
+    curve: tuple = ()  # FUNCTION of two variables: one tree per variable, over the parameter `t`
 
     def to_json(self) -> dict:
         return {"kind": self.kind, "variables": list(self.variables), "exprs": _lists(self.exprs),
                 "point": list(self.point), "label": self.label, "nodes": self.nodes,
-                "edges": [list(e) for e in self.edges]}
+                "edges": [list(e) for e in self.edges], "curve": _lists(self.curve)}
 
     @staticmethod
     def from_json(d: Optional[dict]) -> Optional["Figure"]:
@@ -60,7 +61,8 @@ class Figure:
             return None
         return Figure(kind=d["kind"], variables=tuple(d["variables"]), exprs=_tuples(d["exprs"]),
                       point=tuple(d["point"]), label=d["label"], nodes=int(d["nodes"]),
-                      edges=tuple((int(a), int(b)) for a, b in d["edges"]))
+                      edges=tuple((int(a), int(b)) for a, b in d["edges"]),
+                      curve=_tuples(d.get("curve", [])))
 
 
 def _lists(t):
@@ -113,10 +115,12 @@ def expr_of(tree, symbols: dict):
     return head(*(expr_of(a, symbols) for a in tree[1:]))
 
 
-def function_figure(name: str, variables, expr, point=()) -> Optional[Figure]:
-    """A FUNCTION figure, or None when the expression has no tree or the figure no JSON round trip."""
+def function_figure(name: str, variables, expr, point=(), curve=()) -> Optional[Figure]:
+    """A FUNCTION figure, or None when the expression has no tree or the figure no JSON round trip.
+    `curve`: a witness curve through the point, one expression per variable in the parameter `t`."""
     return _checked(lambda: Figure(FUNCTION, tuple(variables), (tree_of(expr),),
-                                   tuple(str(p) for p in point), label=name))
+                                   tuple(str(p) for p in point), label=name,
+                                   curve=tuple(tree_of(c) for c in curve)))
 
 
 def sides_figure(variables, left, right, point, label: str = "") -> Optional[Figure]:

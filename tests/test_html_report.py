@@ -31,6 +31,14 @@ claim second_order_test_wrong:
 claim sigmoid_wrong:
   diff(sigmoid(x), x) = sigmoid(x)^2
   expect refuted
+
+claim peano_surface:
+  local_min((y - x^2)*(y - 3*x^2), [0, 0])
+  expect refuted
+
+claim cube:
+  local_min(x^3, 0)
+  expect refuted
 """
 
 GRAPHS = """\
@@ -106,6 +114,9 @@ def test_each_kind_of_refutation_gets_its_picture(report):
     assert "g(w) = -w^2, w0 = 0" in quad and "<polyline" in quad and "w = 0" in quad
     assert "level lines of g" in s["second_order_test_wrong"] and "<path d=\"M" in s["second_order_test_wrong"]
     assert "left side" in s["sigmoid_wrong"] and "right side" in s["sigmoid_wrong"]
+    peano = s["peano_surface"]
+    assert "level lines of" in peano and peano.count('class="witness-curve"') >= 1
+    assert "<polyline" in s["cube"] and "x = 0" in s["cube"]
     assert "layered by longest path" in s["dag_edge_bound"] and s["dag_edge_bound"].count("<circle") == 3
     assert "cycle in red" in s["every_graph_acyclic"]
     chain = s["chain"]
@@ -180,3 +191,17 @@ def test_graph_layout_layers_a_dag_and_finds_the_cycle():
     assert set(find_cycle(3, [(1, 2), (2, 3), (3, 1)])) == {(1, 2), (2, 3), (3, 1)}
     assert find_cycle(2, [(1, 2), (2, 2)]) == [(2, 2)]
     assert layers(3, [(1, 2), (2, 3), (3, 1)])[3] == 2  # the back edge is set aside
+
+
+def test_the_witness_curve_is_the_refutation_s_own_curve():
+    """The curve on the contour plot is the one the verdict names: along it g - g(0) is -x^4 < 0."""
+    import prove
+
+    (result,) = prove.check("claim p:\n  local_min((y - x^2)*(y - 3*x^2), [0, 0])\n")
+    fig = result.figure
+    assert result.verdict is Verdict.REFUTED and fig.variables == ("x", "y") and len(fig.curve) == 2
+    t, x, y = sp.symbols("t x y")
+    cx, cy = (expr_of(c, {"t": t}) for c in fig.curve)
+    g = expr_of(fig.exprs[0], {"x": x, "y": y})
+    along = sp.expand(g.subs({x: cx, y: cy}))
+    assert (cx, cy) == (t, 2 * t**2) and along == -t**4

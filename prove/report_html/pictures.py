@@ -188,7 +188,7 @@ def function_svg(fig: Figure) -> str:
     at = value(p)
     frame = _Frame(xs[0], xs[-1], *_span(ys + [at]))
     var = fig.variables[0]
-    body = frame.axes(var, f"{fig.label}({var})")
+    body = frame.axes(var, f"{fig.label}({var})" if fig.label.isidentifier() else fig.label)
     body.append(f'<g clip-path="url(#plot)">{frame.curve(xs, ys, BLUE)}</g>')
     if fig.point and at is not None:
         body.append(_dot(frame.px(p), frame.py(at)))
@@ -247,13 +247,39 @@ def contour_svg(fig: Figure) -> str:
         paths.append(f'<path d="{d}" fill="none" stroke="{colour}" stroke-width="1.4"/>')
     if not paths:
         raise NoPicture("the function is constant around the point: no level lines")
-    body.append('<g clip-path="url(#plot)">' + "".join(paths) + "</g>")
+    body.append('<g clip-path="url(#plot)">' + "".join(paths) + _witness_curve(fig, frame) + "</g>")
     body.append(_dot(frame.px(px0), frame.py(py0)))
     shown = ", ".join(fig.point) if fig.point else "0, 0"
     body.append(_text(frame.px(px0) + 6, frame.py(py0) - 6, f"({shown})", "start", RED))
     body.append(_text(W - PAD_R - 2, PAD_T + 12, f"level lines of {fig.label}, low blue to high red",
                       "end", GREY, 10))
     return _svg(body, f"contours of {fig.label} around ({shown})")
+
+
+def _witness_curve(fig: Figure, frame: _Frame) -> str:
+    """The refutation's curve through the point (`Figure.curve`), dashed red, clipped to the window."""
+    if len(fig.curve) != 2:
+        return ""
+    import sympy as sp
+
+    t = sp.Dummy("t", real=True)
+    fx, fy = (sp.lambdify([t], expr_of(c, {"t": t}), modules="mpmath") for c in fig.curve)
+    span = 2 * HALF_WIDTH
+    runs, run = [], []
+    for i in range(4 * GRID + 1):
+        ti = -span + 2 * span * i / (4 * GRID)
+        try:
+            x, y = float(fx(ti)), float(fy(ti))
+        except Exception:
+            x = y = math.inf
+        if frame.x0 <= x <= frame.x1 and frame.y0 <= y <= frame.y1:
+            run.append(f"{frame.px(x):.1f},{frame.py(y):.1f}")
+        elif run:
+            runs.append(run)
+            run = []
+    runs.append(run)
+    return "".join(f'<polyline class="witness-curve" points="{" ".join(r)}" fill="none" stroke="{RED}" '
+                   f'stroke-width="2" stroke-dasharray="6 3"/>' for r in runs if len(r) > 1)
 
 
 def _march(xs, ys, z, level) -> list:

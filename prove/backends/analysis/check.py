@@ -231,7 +231,8 @@ def _check(claim: Claim, limits) -> Outcome:
             how = "sympy, exact" if not judge.solver_used else "sympy and " + ", ".join(sorted(set(judge.solver_used)))
             return Outcome(Verdict.PROVED, method=f"{how}: {truth.why}")
         if truth.value is False:
-            return Outcome(Verdict.REFUTED, method="sympy, exact", witness=truth.where or None, reason=truth.why)
+            return Outcome(Verdict.REFUTED, method="sympy, exact", witness=truth.where or None, reason=truth.why,
+                           figure=truth.figure)
         # fall through: Z3 may still decide a polynomial claim
         outcome = _decide(families, points, formula, deadline, closed_reason=None)
         if outcome.verdict is Verdict.UNKNOWN and truth.why:

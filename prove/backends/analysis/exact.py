@@ -21,7 +21,7 @@ Each analysis predicate of prove/vocabulary.py has its meaning in the table
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from itertools import combinations
 from typing import Optional
@@ -29,6 +29,7 @@ from typing import Optional
 import sympy as sp
 
 from prove import ast as A
+from prove.figure import Figure, function_figure
 from prove.relations import sign_holds
 from prove.backends.identity.exact import show_expr, show_number
 from prove.backends.identity.sympy_translate import NON_SMOOTH, Fn, ToSympy, Untranslatable, is_matrix
@@ -43,6 +44,7 @@ class Truth:
     value: Optional[bool]
     why: str = ""
     where: dict = field(default_factory=dict)
+    figure: Optional[Figure] = None  # for the report's picture of a refuted extremum
 
 
 TRUE, UNKNOWN = Truth(True), Truth(None)
@@ -228,6 +230,17 @@ def extremum(f: Fn, p, kind: str, name: str = "g", names=None, solver=None, used
     each such use appended to `used` (see multivar)."""
     syms, body = body_of(f)
     pt = as_point(p, len(syms))
+    truth = _extremum(syms, body, pt, p, kind, name, names, solver, used)
+    if truth.value is False and truth.figure is None and all(isinstance(v, sp.Rational) for v in pt):
+        shown = list(names) if names and len(names) == len(syms) else [f"x{i + 1}" for i in range(len(syms))]
+        if len(syms) == 1:
+            shown = list(names) if names else ["w"]
+        picture = function_figure(name, shown, body.xreplace({s: sp.Symbol(n) for s, n in zip(syms, shown)}), pt)
+        truth = replace(truth, figure=picture)
+    return truth
+
+
+def _extremum(syms, body, pt, p, kind, name, names, solver, used) -> Truth:
     if len(syms) == 1:
         return extremum_1d(body, syms[0], pt[0], kind, name)
     sub = dict(zip(syms, pt))
@@ -265,7 +278,13 @@ def extremum(f: Fn, p, kind: str, name: str = "g", names=None, solver=None, used
         names = list(names) if names and len(names) == len(syms) else [f"x{i + 1}" for i in range(len(syms))]
         ans = extremum_nd(body, syms, pt, kind, names, name, solver, used)
         if ans is not None:
-            return Truth(ans.value, ans.why, ans.curve or {})
+            picture = None
+            if ans.value is False and len(syms) == 2:
+                order = sorted(range(2), key=lambda i: names[i])  # x across, y up, whatever the order written
+                picture = function_figure(name, [names[i] for i in order],
+                                          body.xreplace(dict(zip(syms, map(sp.Symbol, names)))),
+                                          [pt[i] for i in order], [ans.path[i] for i in order])
+            return Truth(ans.value, ans.why, ans.curve or {}, picture)
     return Truth(None, f"the second-order test is inconclusive at {show_point(p)} (semidefinite, singular Hessian)"
                        " and no line through the point rules the extremum out")
 
