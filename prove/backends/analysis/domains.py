@@ -25,6 +25,10 @@ negative whole exponent), tan's argument off pi/2 + k*pi.
   argument is continuous where it is defined, and it is defined near p by
   the same test of the operations inside it (recorded too), so a strict
   condition at p holds on a neighbourhood of p.
+
+A parameter in R^n for a symbolic n (`convex(norm(x), on x in R^n)`) is not
+read here: such a function reaches only the curvature calculus, whose rules
+ask every atom with a partial domain for its argument's sign.
 """
 
 from __future__ import annotations
@@ -45,6 +49,9 @@ DOMAIN_KINDS = ("div", "log", "sqrt", "pow", "tan")
 PROBES = (0, 1, -1, 2, -2)  # where an open condition is looked at, to say "defined only where"
 
 
+SYMBOLIC = "symbolic"  # a parameter in R^n for a symbolic n: left to the curvature rules' sign reading
+
+
 def _recorded(env: dict, node, points: Optional[dict] = None):
     """(symbols, partials) of the function `node` applied to fresh real symbols; None when
     it does not translate to a function of numbers or vectors."""
@@ -53,9 +60,25 @@ def _recorded(env: dict, node, points: Optional[dict] = None):
         f = ToSympy(env, partials)(node)
         if not isinstance(f, Fn):
             return None
-        k = f.arity_shape[0] if f.arity_shape else 1
-        syms = [sp.Dummy(f"u{i + 1}", real=True) for i in range(k)]
-        f.apply([syms[0] if not f.arity_shape else sp.ImmutableMatrix(syms)])
+        spaces = node.spaces if isinstance(node, A.Lambda) else ()
+        if any(s is not None for s in spaces):
+            syms, args = [], []
+            for i, space in enumerate(spaces):
+                shape = space.shape if isinstance(space, A.Space) else None
+                if space is None:
+                    args.append(sp.Dummy(f"u{i + 1}", real=True))
+                    syms.append(args[-1])
+                elif shape and len(shape) == 1 and isinstance(shape[0], int):
+                    vec = [sp.Dummy(f"u{i + 1}_{j + 1}", real=True) for j in range(shape[0])]
+                    args.append(sp.ImmutableMatrix(vec))
+                    syms.extend(vec)
+                else:
+                    return SYMBOLIC
+            f.apply(args)
+        else:
+            k = f.arity_shape[0] if f.arity_shape else 1
+            syms = [sp.Dummy(f"u{i + 1}", real=True) for i in range(k)]
+            f.apply([syms[0] if not f.arity_shape else sp.ImmutableMatrix(syms)])
     except (Untranslatable, TypeError, ValueError, ZeroDivisionError):
         return None
     subs = dict(points or {})
@@ -82,6 +105,8 @@ def everywhere(env: dict, node, points: Optional[dict] = None, label: str = "the
     got = _recorded(env, node, points)
     if got is None:
         return f"could not read where {label} is defined"
+    if got is SYMBOLIC:
+        return None
     syms, partials = got
     for p, args in partials:
         if facts_show(p, list(args)):
@@ -110,6 +135,8 @@ def near(env: dict, node, point, points: Optional[dict] = None, label: str = "th
     got = _recorded(env, node, points)
     if got is None:
         return f"could not read where {label} is defined"
+    if got is SYMBOLIC:
+        return None
     syms, partials = got
     values = list(point) if is_matrix(point) else [point]
     if len(values) != len(syms):
@@ -158,7 +185,14 @@ def gate(claim, formula, outcome):
     from prove.verdict import Outcome, Verdict
     if outcome.verdict not in (Verdict.PROVED, Verdict.VERIFIED):
         return outcome
-    env = _claim_env(claim)
+    for env in _claim_envs(claim):
+        why = _first_undefined(env, formula)
+        if why:
+            return Outcome.unknown(why, method="analysis, definedness")
+    return outcome
+
+
+def _first_undefined(env: dict, formula) -> Optional[str]:
     for node in A.walk(formula):
         if not (isinstance(node, A.Call) and isinstance(node.func, A.Name) and node.args
                 and node.func.id in LOCAL | WHOLE and isinstance(node.args[0], A.Lambda)
@@ -180,8 +214,23 @@ def gate(claim, formula, outcome):
         else:
             why = everywhere(env, lam, None, label, node.func.id)
         if why:
-            return Outcome.unknown(why, method="analysis, definedness")
-    return outcome
+            return why
+    return None
+
+
+def _claim_envs(claim) -> list:
+    """One environment per value of the claim's integer range variables (`forall y in 1..3`)."""
+    from itertools import product
+    from prove.backends.analysis.curvature import _const_int
+    base = _claim_env(claim)
+    ranges = []
+    for v in claim.variables:
+        if isinstance(v.domain, A.Range):
+            lo, hi = _const_int(v.domain.low), _const_int(v.domain.high)
+            if lo is not None and hi is not None and hi - lo <= 20:
+                ranges.append((v.name, range(lo, hi + 1)))
+    return [{**base, **{name: k for (name, _), k in zip(ranges, values)}}
+            for values in product(*[r for _, r in ranges])]
 
 
 def _claim_env(claim) -> dict:
