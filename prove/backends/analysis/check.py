@@ -161,10 +161,15 @@ def _abstract_names(var, taken: set) -> tuple:
 
 
 def check(claim: Claim, limits) -> Outcome:
+    from prove.backends.analysis.domains import gate
     try:
-        return _check(claim, limits)
+        out = _check(claim, limits)
     except AnalysisUnsupported as exc:
         return Outcome.unknown(f"{exc}", method="analysis")
+    formula = claim.body
+    if claim.hypotheses:
+        formula = A.Implies(A.And(tuple(claim.hypotheses), span=claim.body.span), claim.body, span=claim.body.span)
+    return gate(claim, formula, out)
 
 
 def _check(claim: Claim, limits) -> Outcome:
@@ -233,6 +238,8 @@ def _check(claim: Claim, limits) -> Outcome:
         if truth.value is False:
             return Outcome(Verdict.REFUTED, method="sympy, exact", witness=truth.where or None, reason=truth.why,
                            figure=truth.figure)
+        if judge.undefined:  # an ill-posed claim: Z3 would see only what SymPy made of the function
+            return Outcome.unknown(truth.why or judge.undefined[0], method="analysis, definedness")
         # fall through: Z3 may still decide a polynomial claim
         outcome = _decide(families, points, formula, deadline, closed_reason=None)
         if outcome.verdict is Verdict.UNKNOWN and truth.why:

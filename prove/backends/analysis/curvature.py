@@ -170,6 +170,12 @@ def decide(inst: ConvexityInstance, deadline: Deadline, fallback: bool = False) 
         why_not = str(exc)
     except (AttributeError, TypeError, ValueError):  # a shape the rules do not model (a matrix): no verdict
         why_not = "the curvature rules do not take this expression"
+    if lam.domain is None:  # f: R^d -> R; a function defined on part of it is no subject for the tests below
+        from prove.backends.analysis.domains import everywhere
+        from prove.backends.identity.conditions import show
+        undefined = everywhere({}, replace(lam, spaces=()), None, show(lam.body), inst.kind)
+        if undefined:
+            return Outcome.unknown(undefined, method="curvature, definedness")
     if deadline.passed():
         return Outcome.unknown(why_not + "; no time was left for other tests", method="curvature")
     second = _second_derivative_test(inst, deadline)

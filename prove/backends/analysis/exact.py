@@ -391,6 +391,7 @@ class Evaluator:
         self.points = points or {}
         self.solver = solver
         self.solver_used: list = []
+        self.undefined: list = []  # why a function is not shown defined where a predicate needs it
 
     def value(self, e):
         v = self.tr(e)
@@ -476,9 +477,12 @@ class Evaluator:
 
     # The predicates, one method per kind: (self, name, args, label) -> Truth.
     def _stationary_at(self, name, args, label):
-        return self._stationary(self.value(args[0]), self.value(args[1]), label)
+        return self._undefined(args, label) or self._stationary(self.value(args[0]), self.value(args[1]), label)
 
     def _saddle(self, name, args, label):
+        undefined = self._undefined(args, label)
+        if undefined:
+            return undefined
         f, p = self.value(args[0]), self.value(args[1])
         st = self._stationary(f, p, label)
         if st.value is not True:
@@ -492,13 +496,22 @@ class Evaluator:
         return Truth(None, lo.why if lo.value is None else hi.why)
 
     def _local(self, name, args, label):
+        undefined = self._undefined(args, label)
+        if undefined:
+            return undefined
         return extremum(self.value(args[0]), self.value(args[1]), name.replace("local_", ""), label,
                         self._params(args[0]), self.solver, self.solver_used)
 
     def _global(self, name, args, label):
+        undefined = self._undefined(args[:1], label, name)
+        if undefined:
+            return undefined
         return global_extremum(self.value(args[0]), self.value(args[1]), name.split("_")[1], label)
 
     def _convexity(self, name, args, label):
+        undefined = self._undefined(args[:1], label)
+        if undefined:
+            return undefined
         return convexity(self.value(args[0]), name, label)
 
     def _definiteness(self, name, args, label):
@@ -511,6 +524,22 @@ class Evaluator:
         "convex": _convexity, "concave": _convexity, "strictly_convex": _convexity, "strictly_concave": _convexity,
         "psd": _definiteness, "pd": _definiteness, "nsd": _definiteness, "nd": _definiteness,
     }
+
+    def _undefined(self, args, label, predicate: str = "convex") -> Optional[Truth]:
+        """Unknown when the function is not shown defined where the predicate needs it: on all
+        of R^d (args = [f]), or near the point (args = [f, p]); see `domains`."""
+        from prove.backends.analysis import domains  # it imports this module
+        from prove.backends.identity.conditions import show
+        if isinstance(args[0], A.Lambda):
+            label = show(args[0].body)  # as written: SymPy has already made x/x into 1
+        if len(args) == 1:
+            why = domains.everywhere(self.env, args[0], self.points, label, predicate)
+        else:
+            why = domains.near(self.env, args[0], self.value(args[1]), self.points, label)
+        if why:
+            self.undefined.append(why)
+            return Truth(None, why)
+        return None
 
     @staticmethod
     def _params(arg):

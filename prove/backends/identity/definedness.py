@@ -210,6 +210,12 @@ def _refutation(claim: Claim, values: dict, sides: list, premises: list, got: tu
 def _sympy_shows(p: Partial, inst: I.Instance) -> bool:
     """SymPy's facts about real numbers settle the condition (exp(x) + 1 > 0)."""
     args = [I.apply_solved(a, inst) if isinstance(a, sp.Basic) else a for a in p.args]
+    return facts_show(p, args)
+
+
+def facts_show(p: Partial, args: list) -> bool:
+    """SymPy's facts about real symbols show the operation p defined, its arguments being args
+    (the analysis backend asks this of a given function at fresh real symbols)."""
     if p.kind == "div":
         return bool(args[0].is_nonzero)
     if p.kind == "log":
