@@ -8,8 +8,9 @@ A backend's entry is `check(claim, limits) -> Outcome`.  A family without a back
 from __future__ import annotations
 
 import importlib
+import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from prove.claim import Claim, Family
 from prove.verdict import Outcome, Verdict
@@ -33,6 +34,15 @@ def clock() -> float:
     the CPU seconds of this process (all its threads, Z3's included), which a
     loaded machine does not stretch the way it stretches wall time."""
     return time.process_time()
+
+
+_BUDGETED = [0]  # times a deadline cut work short or bounded a solver, in this process
+
+
+def budgeted() -> int:
+    """How often a deadline has cut work short or bounded a solver call in this
+    process: an `unknown` reached while this stayed put owes nothing to time."""
+    return _BUDGETED[0]
 
 
 class CannotDecide(Exception):
@@ -63,10 +73,16 @@ class Deadline:
     at: float
 
     def left(self) -> float:
-        return max(0.0, self.at - clock())
+        left = max(0.0, self.at - clock())
+        if not left:
+            _BUDGETED[0] += 1
+        return left
 
     def passed(self) -> bool:
-        return clock() >= self.at
+        if clock() >= self.at:
+            _BUDGETED[0] += 1
+            return True
+        return False
 
     def share(self, fraction: float) -> "Deadline":
         """A deadline for a part of the work: `fraction` of the time left."""
@@ -76,13 +92,27 @@ class Deadline:
         """A Z3 `timeout` for a call that must end by this deadline, at most `cap`
         seconds.  Z3 counts wall time, which a loaded machine stretches past CPU
         time: the call then ends early with `unknown`, never with a wrong answer."""
+        _BUDGETED[0] += 1  # the solver may stop for lack of time: its unknown is not settled
         return max(1, int(min(self.left(), cap) * 1000))
 
 
 def check(claim: Claim, limits: Limits = Limits(), suggest: bool = True) -> Outcome:
     """The claim's outcome; a refuted one with what would make it hold
     (`prove.repair`) when `suggest` and the claim's time allow."""
-    start = clock()
+    start, budgeted_before = clock(), budgeted()
+    outcome = _check(claim, limits, suggest, start)
+    if outcome.verdict is Verdict.UNKNOWN and not outcome.internal and budgeted() == budgeted_before \
+            and not any(_UNSETTLED.search(text or "") for text in [outcome.reason, *(s.reason for s in outcome.steps)]):
+        outcome = replace(outcome, settled=True)
+    return outcome
+
+
+# A backend that caught an exception (a MemoryError under the memory cap among them) says so in
+# its reason: such an unknown may not come again, so it is never settled.
+_UNSETTLED = re.compile(r"Error\b|\b(failed|memory|time|timeout|limit)\b", re.IGNORECASE)
+
+
+def _check(claim: Claim, limits: Limits, suggest: bool, start: float) -> Outcome:
     module_name = BACKENDS.get(claim.family)
     try:
         module = importlib.import_module(module_name) if module_name else None
