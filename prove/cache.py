@@ -265,6 +265,8 @@ class ResultCache:
         self._db: Optional[sqlite3.Connection] = None
         self._secret: Optional[bytes] = None
         self.broken = False
+        self.task_keys: dict[int, tuple] = {}  # id(task) -> its key, place and names, in this run
+        self.final_keys: set[str] = set()  # keys answered from the cache or stored in this run
 
     def _conn(self) -> Optional[sqlite3.Connection]:
         if self._db is None and not self.broken:
@@ -296,12 +298,13 @@ class ResultCache:
             if results[i] is not None:
                 continue
             try:
-                keys[i] = maker.key(task.job)
+                keys[i] = self.task_keys[id(task)] = maker.key(task.job)
             except Uncacheable:
                 continue
             hit = self.get(*keys[i][:2])
             if hit is not None:
                 results[i] = replace(result_of(task, hit, 0.0), cached=True)
+                self.final_keys.add(keys[i][0])
         return keys
 
     def get(self, key: str, place: str) -> Optional[Outcome]:
@@ -327,6 +330,7 @@ class ResultCache:
         db = self._conn()
         if text is None or db is None:
             return
+        self.final_keys.add(key)
         try:
             names_text = json.dumps(names)
             db.execute(f"INSERT OR REPLACE INTO {TABLE} VALUES (?, ?, ?, ?, ?, ?, ?)",
