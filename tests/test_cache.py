@@ -174,9 +174,13 @@ def test_errors_and_unsettled_unknowns_are_never_stored_settled_unknowns_are(tmp
     assert first["wrong_witness"].verdict is first["by_z3"].verdict is Verdict.UNKNOWN
     assert {r.verdict for n, r in first.items() if n not in ("wrong_witness", "by_z3")} == {Verdict.ERROR}
     second = run([p], tmp_path / "c")
-    # "the witness fails" owes nothing to time: the same inputs give it again.  Z3 ran under a
-    # time budget for by_z3, so its unknown might be decided another time: checked again.
-    assert cached(second) == {"wrong_witness"}
+    # "the witness fails" owes nothing to time, nor "Z3 refuses sin" (Z3 answered every check
+    # it was asked): the same inputs give them again.  Errors get no claim entry: the file's
+    # own entry (prove.filecache) gives them back while its text is unchanged.
+    assert cached(second) == set(first)
+    db = sqlite3.connect(tmp_path / "c" / DB_NAME)
+    assert db.execute(f"SELECT COUNT(*) FROM {TABLE}").fetchone()[0] == 2
+    db.close()
     assert second["wrong_witness"].reason == first["wrong_witness"].reason
     for outcome in (Outcome.unknown("time limit of 10 s exceeded; raise it with --timeout, or split the claim"),
                     Outcome.unknown("the memory limit of 4096 MB was exceeded"),
@@ -208,6 +212,22 @@ def test_an_unknown_reached_after_a_deadline_passed_is_not_settled(monkeypatch):
     assert storable(out) is None
     monkeypatch.setattr(base, "_UNSETTLED", re.compile("(?!)"))  # the deadline alone must tell
     assert not base.check(claim, Limits()).settled
+
+
+def test_an_unknown_after_z3_answered_unknown_is_not_settled(monkeypatch):
+    """Z3 answering unknown (as it does at its time budget or memory cap) to any check
+    makes the claim's unknown unsettled; answering every check, it stays settled."""
+    import prove.backends.base as base
+    from prove.parser import parse
+    from prove.runner import Job
+
+    claim = Job(parse("claim c: forall x in R: sin(x) <= 1 by z3").items[0], "<t>").elaborate()
+    assert base.check(claim, Limits()).settled
+    assert base._watch_z3()
+    monkeypatch.setitem(base._Z3_CALLS, "Z3_solver_check_assumptions", lambda *args: 0)  # Z3_L_UNDEF
+    monkeypatch.setattr(base, "_UNSETTLED", re.compile("(?!)"))  # the count alone must tell
+    out = base.check(claim, Limits())
+    assert out.verdict is Verdict.UNKNOWN and not out.settled
 
 
 def test_a_time_limit_unknown_is_checked_again_next_time(tmp_path, monkeypatch):

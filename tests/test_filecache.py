@@ -98,9 +98,16 @@ def test_an_edited_file_entry_or_claim_entry_is_not_read(tmp_path):
     assert not any(r.cached for r in run([tmp_path / "a.claims"], tmp_path / "cache").values())
 
 
-def test_a_file_with_an_unknown_that_may_be_decided_later_has_no_file_entry(tmp_path):
-    write(tmp_path, a="claim z: forall x in R: sin(x) <= 1 by z3\n  expect unknown\n")
-    run([tmp_path / "a.claims"], tmp_path / "cache")
+def test_a_file_with_an_unknown_that_may_be_decided_later_has_no_file_entry(tmp_path, monkeypatch):
+    from prove.verdict import Outcome
+
+    write(tmp_path, a="claim k: forall x in R: x + x = 2*x\n")
+    monkeypatch.setattr(runner, "_run_job", lambda job, limits, mb: Outcome.unknown(
+        f"time limit of {limits.timeout:g} s exceeded; raise it with --timeout, or split the claim"))
+    assert run([tmp_path / "a.claims"], tmp_path / "cache")["k"].verdict is Verdict.UNKNOWN
     db = sqlite3.connect(tmp_path / "cache" / DB_NAME)
     assert db.execute(f"SELECT COUNT(*) FROM {TABLE}").fetchone()[0] == 0
     db.close()
+    monkeypatch.undo()
+    k = run([tmp_path / "a.claims"], tmp_path / "cache")["k"]
+    assert k.verdict is Verdict.PROVED and not k.cached

@@ -40,9 +40,37 @@ _BUDGETED = [0]  # times a deadline cut work short or bounded a solver, in this 
 
 
 def budgeted() -> int:
-    """How often a deadline has cut work short or bounded a solver call in this
-    process: an `unknown` reached while this stayed put owes nothing to time."""
+    """How often, in this process, a deadline has cut work short, a solver call has
+    answered unknown, or a solver was given a budget that cannot be watched: an
+    `unknown` reached while this stayed put owes nothing to time."""
     return _BUDGETED[0]
+
+
+_Z3_WATCH: list = []  # [True] once Z3's checks are counted, [False] when they cannot be
+_Z3_CALLS: dict = {}  # the C API functions wrapped, by name
+
+
+def _watch_z3() -> bool:
+    """Count every Z3 check in this process that answers unknown (its time budget, its memory
+    or its incompleteness): wrapped where `Solver.check` and `Optimize.check` call Z3's C API."""
+    if not _Z3_WATCH:
+        try:
+            import z3.z3 as api
+
+            for name in ("Z3_solver_check_assumptions", "Z3_optimize_check"):
+                _Z3_CALLS[name] = getattr(api, name)
+
+                def counted(*args, _name=name):
+                    answer = _Z3_CALLS[_name](*args)
+                    if answer not in (-1, 1):  # Z3_L_FALSE, Z3_L_TRUE: anything else is undecided
+                        _BUDGETED[0] += 1
+                    return answer
+
+                setattr(api, name, counted)
+            _Z3_WATCH.append(True)
+        except (ImportError, AttributeError):
+            _Z3_WATCH.append(False)
+    return _Z3_WATCH[0]
 
 
 class CannotDecide(Exception):
@@ -92,7 +120,8 @@ class Deadline:
         """A Z3 `timeout` for a call that must end by this deadline, at most `cap`
         seconds.  Z3 counts wall time, which a loaded machine stretches past CPU
         time: the call then ends early with `unknown`, never with a wrong answer."""
-        _BUDGETED[0] += 1  # the solver may stop for lack of time: its unknown is not settled
+        if not _watch_z3():  # then any budgeted call may have stopped for lack of time
+            _BUDGETED[0] += 1
         return max(1, int(min(self.left(), cap) * 1000))
 
 
@@ -109,7 +138,7 @@ def check(claim: Claim, limits: Limits = Limits(), suggest: bool = True) -> Outc
 
 # A backend that caught an exception (a MemoryError under the memory cap among them) says so in
 # its reason: such an unknown may not come again, so it is never settled.
-_UNSETTLED = re.compile(r"Error\b|\b(failed|memory|time|timeout|limit)\b", re.IGNORECASE)
+_UNSETTLED = re.compile(r"Error\b|Exception\b|\b(failed|memory|time|timeout|limit|canceled)\b", re.IGNORECASE)
 
 
 def _check(claim: Claim, limits: Limits, suggest: bool, start: float) -> Outcome:
