@@ -2,6 +2,7 @@
 
     python bench/graphs.py            # bounds 3, 4, ... until 60 s, then networkx at 4 and 5
     python bench/graphs.py --budget 20 --sample 8
+    python bench/graphs.py --words    # also the graph words of issue 16, by bound
 
 For each bound N the claim is checked for all directed graphs with at most N
 nodes, through the public API (`prove.check`); "claim s" is the time the report
@@ -32,6 +33,61 @@ CLAIM = """claim acyclic_iff_topological_order:
   forall G in graphs(nodes <= {n}):
     acyclic(G) <-> exists p in orders(G): topological(p, G)
 """
+
+
+# --- graph words: one claim per construct, timed by bound like the claim above
+WORDS = {
+    "edge insertion (G + edge)": "forall G in graphs(nodes <= {n}), u in nodes(G), v in nodes(G):\n"
+                                 "    u != v and acyclic(G) -> (acyclic(G + edge(u, v)) <-> not path(G, v, u))",
+    "edge removal (G - edge)": "forall G in graphs(nodes <= {n}), u in nodes(G), v in nodes(G):\n"
+                               "    acyclic(G) -> acyclic(G - edge(u, v))",
+    "new node (G + node, loopless)": "forall G in graphs(nodes <= {n}, loopless), In subset nodes(G), "
+                                     "Out subset nodes(G):\n    acyclic(G) and card(Out) = 0 -> "
+                                     "acyclic(G + node(In, Out))",
+    "closure": "forall G in graphs(nodes <= {n}), u in nodes(G), v in nodes(G):\n"
+               "    path(G, u, v) <-> edge(closure(G), u, v)",
+    "reduction": "forall G in graphs(nodes <= {n}), u in nodes(G), v in nodes(G):\n"
+                 "    acyclic(G) -> (path(reduction(G), u, v) <-> path(G, u, v))",
+    "reverse": "forall G in graphs(nodes <= {n}): acyclic(reverse(G)) <-> acyclic(G)",
+    "weakly_connected": "forall G in graphs(nodes <= {n}): weakly_connected(G) -> edges(G) >= nodes(G) - 1",
+    "topological_orders": "forall G in graphs(nodes <= {n}): acyclic(G) <-> topological_orders(G) >= 1",
+    # --- paths and traversals
+    "reversed DFS finishing order": "forall G in graphs(nodes <= {n}), p in dfs_finish_orders(G):\n"
+                                    "    acyclic(G) -> topological(reversed(p), G)",
+    "BFS in non-decreasing distance": "forall G in graphs(nodes <= {n}), s in nodes(G), p in bfs_orders(G, s),\n"
+                                      "    u in nodes(G), v in nodes(G):\n"
+                                      "    0 < p(u) and p(u) < p(v) -> dist(G, s, u) <= dist(G, s, v)",
+    "depth": "forall G in graphs(nodes <= {n}): acyclic(G) -> depth(G) < nodes(G)",
+    "count_paths": "forall G in graphs(nodes <= {n}), u in nodes(G), v in nodes(G):\n"
+                   "    acyclic(G) -> (path(G, u, v) <-> count_paths(G, u, v) >= 1)",
+    "descendants": "forall G in graphs(nodes <= {n}), v in nodes(G):\n"
+                   "    acyclic(G) -> |descendants(G, v)| <= nodes(G) - 1",
+    "inner exists (n = 1..N)": "forall n in 1..{n}:\n"
+                               "    (forall G in graphs(nodes = n): acyclic(G) -> edges(G) <= n * (n - 1) / 2)\n"
+                               "    and (exists G in graphs(nodes = n): acyclic(G) and edges(G) = n * (n - 1) / 2)",
+}
+
+
+def words_table(budget: float) -> None:
+    """Each graph word's claim at bounds 3, 4, ... while a bound takes under `budget` s."""
+    print("graph words: claim s (one run) by node bound N; '-' once a bound passed the budget")
+    bounds = list(range(3, 9))
+    print(f"{'claim':<32}" + "".join(f"{n:>8}" for n in bounds))
+    for label, body in WORDS.items():
+        cells, stopped = [], False
+        for n in bounds:
+            if stopped:
+                cells.append("-")
+                continue
+            (result,) = prove.check("claim w:\n  " + body.format(n=n) + "\n", timeout=budget)
+            if result.verdict.value != "verified":
+                cells.append(result.verdict.value)
+                stopped = True
+                continue
+            cells.append(f"{result.seconds:.2f}")
+            stopped = result.seconds > budget / 3
+        print(f"{label:<32}" + "".join(f"{c:>8}" for c in cells))
+    print()
 
 
 def prove_once(n: int, timeout: float):
@@ -75,7 +131,10 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--budget", type=float, default=60.0, help="seconds for the per-bound table (default 60)")
     ap.add_argument("--sample", type=int, default=1, help="time 1 graph in K at 5 nodes and scale up")
+    ap.add_argument("--words", action="store_true", help="also time the graph words (edits, derived graphs, paths, searches, ...)")
     args = ap.parse_args(argv)
+    if args.words:
+        words_table(10.0)
 
     print("acyclic_iff_topological_order: all directed graphs with at most N nodes")
     print(f"{'N':>3} {'verdict':>9} {'claim s':>8} {'wall s':>8} {'runs':>5} {'total s':>8}")

@@ -79,6 +79,13 @@ class ListLit(Node):
 
 
 @dataclass(frozen=True)
+class SetLit(Node):
+    """`{1, 3}`: a set of nodes written out."""
+
+    items: tuple["Expr", ...]
+
+
+@dataclass(frozen=True)
 class Card(Node):
     """`|S|`: the size of a node set (or the absolute value of a number)."""
 
@@ -91,6 +98,16 @@ class ArgBinder(Node):
 
     name: str
     domain: "Domain"
+
+
+@dataclass(frozen=True)
+class OnDomain(Node):
+    """`on z in R^3` or `on x > 0` as an argument of a convexity predicate: the function's
+    variable and its space, or a condition on its variables (the domain)."""
+
+    name: Optional[str]
+    domain: Optional["Domain"]
+    condition: Optional["Expr"]
 
 
 # --------------------------------------------------------------------- formulas
@@ -222,7 +239,7 @@ class Calc(Node):
 
 
 Expr = Union[
-    Num, Name, Call, Index, BinOp, Neg, ListLit, Card, ArgBinder,
+    Num, Name, Call, Index, BinOp, Neg, ListLit, SetLit, Card, ArgBinder, OnDomain,
     Compare, Not, And, Or, Implies, Iff, Quant, Calc,
 ]
 
@@ -269,6 +286,8 @@ class Lambda(Node):
 
     params: tuple[str, ...]
     body: "Expr"
+    spaces: tuple = ()  # the params' spaces (`on z in R^3`), () when every param is real
+    domain: Optional["Expr"] = None  # `on x > 0`: where the function is considered
 
 
 def children(node) -> list:
@@ -404,7 +423,7 @@ class Binding:
                 out |= self.free(b.where) - bound
             return out | (self.free(node.body) - bound)
         if isinstance(node, Lambda):
-            return set(self.free(node.body) - set(node.params))
+            return set((self.free(node.body) | self.free(node.domain)) - set(node.params))
         if isinstance(node, Calc):
             out, bound = set(self.free(node.first)), set()
             for step in node.steps:
@@ -505,7 +524,8 @@ class Binding:
             for p in node.params:
                 name, current = self._enter(p, current, self.free(node.body), node.span)
                 params.append(name)
-            return replace(node, params=tuple(params), body=self.substitute(node.body, current))
+            return replace(node, params=tuple(params), body=self.substitute(node.body, current),
+                           domain=self.substitute(node.domain, current))
         if isinstance(node, Calc):
             current, steps = mapping, []
             first = self.substitute(node.first, mapping)

@@ -57,6 +57,7 @@ from pathlib import Path
 from typing import Iterable, Optional, Union
 
 from prove import ast as A
+from prove.figure import Figure
 from prove.verdict import Outcome, Repair, Step, Verdict
 
 CACHE_DIR_NAME = ".prove_cache"
@@ -188,12 +189,13 @@ class KeyMaker:
 
 
 def outcome_to_json(o: Outcome) -> dict:
-    return {"verdict": o.verdict.value, "settled": o.settled, "method": o.method, "witness": o.witness, "bound": o.bound,
-            "reason": o.reason, "internal": o.internal,
+    return {"verdict": o.verdict.value, "settled": o.settled, "method": o.method, "witness": o.witness,
+            "bound": o.bound, "reason": o.reason, "internal": o.internal,
             "steps": [{"line": s.line, "verdict": s.verdict.value, "witness": s.witness, "reason": s.reason,
                        "method": s.method, "text": s.text} for s in o.steps],
             "repair": None if o.repair is None else {"condition": o.repair.condition,
-                                                     "verdict": o.repair.verdict.value}}
+                                                     "verdict": o.repair.verdict.value},
+            "figure": None if o.figure is None else o.figure.to_json()}
 
 
 def outcome_from_json(d: dict) -> Outcome:
@@ -202,7 +204,8 @@ def outcome_from_json(d: dict) -> Outcome:
                    reason=d["reason"], internal=bool(d["internal"]), settled=bool(d["settled"]),
                    steps=tuple(Step(line=s["line"], verdict=Verdict(s["verdict"]), witness=s["witness"],
                                     reason=s["reason"], method=s["method"], text=s["text"]) for s in d["steps"]),
-                   repair=None if repair is None else Repair(repair["condition"], Verdict(repair["verdict"])))
+                   repair=None if repair is None else Repair(repair["condition"], Verdict(repair["verdict"])),
+                   figure=Figure.from_json(d.get("figure")))
 
 
 def storable(o: Outcome) -> Optional[str]:

@@ -37,6 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="memory cap per worker process (default 4096)")
     p.add_argument("--format", choices=("text", "json", "csv"), default="text",
                    help="output format (csv: file, claim, verdict, expected, as_expected, seconds)")
+    p.add_argument("--html", metavar="FILE", default=None,
+                   help="also write a self-contained HTML report with pictures to FILE")
     p.add_argument("--md", action="store_true",
                    help="folders also give their Markdown files (*.md) that have ```claims blocks")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
@@ -134,6 +136,8 @@ def _main(argv=None) -> int:
         return usage_problem("no claims found under " + ", ".join(args.paths) + hint)
     for path in empty_markdown:
         print(f"prove: note: nothing checked in {path}: {NO_BLOCKS}", file=sys.stderr)
+    if args.html:
+        _write_html(results, args.html)
     if args.format == "json":
         print(to_json(results))
     elif args.format == "csv":
@@ -141,6 +145,16 @@ def _main(argv=None) -> int:
     else:
         print(summary_line(results))
     return EXIT_OK if all(r.as_expected for r in results) else EXIT_UNEXPECTED
+
+
+def _write_html(results, path: str) -> None:
+    """The HTML report, made after every verdict is in; failing to write it changes no verdict."""
+    from prove.report_html import write_report
+
+    try:
+        write_report(results, path)
+    except OSError as exc:
+        print(f"prove: error: cannot write the HTML report {path}: {exc.strerror or exc}", file=sys.stderr)
 
 
 def _cache_command(argv: list[str]) -> int:

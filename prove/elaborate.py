@@ -17,7 +17,7 @@ from prove.errors import ProveError
 from prove.scope import error_at as _err
 from prove.scope import expand_lets, without
 from prove.typecheck import CONSTANTS, Scope, TypeChecker, free_names
-from prove.vocabulary import BUILTINS, FUNCTION_ARGS
+from prove.vocabulary import BUILTINS, FUNCTION_ARGS, PREDICATES_OF_FUNCTION
 
 LEMMA_DEPTH = 4  # a cited lemma citing a lemma ... this many levels deep, no more
 
@@ -152,6 +152,9 @@ class _Elaborator(TypeChecker):
                 takes_fn = fname in FUNCTION_ARGS or (fname in ("grad", "hessian", "jacobian") and len(node.args) == 1)
                 if takes_fn:
                     first = node.args[0]
+                    ons = [a for a in node.args[1:] if isinstance(a, A.OnDomain)]
+                    if ons and fname in PREDICATES_OF_FUNCTION and not isinstance(first, A.Name):
+                        return _on_lambda(node, first, ons, quantified)
                     if isinstance(first, (A.Name, A.Lambda)):
                         return None
                     params = tuple(n for n in free_names(first)
@@ -164,6 +167,28 @@ class _Elaborator(TypeChecker):
             return None
 
         return A.rebuild(expr, fn)
+
+
+def _on_lambda(node: A.Call, first: A.Expr, ons: list, quantified: set) -> A.Call:
+    """`convex(logsumexp(z), on z in R^3)`, `concave(log(x), on x > 0)`: the function of
+    the expression's free variables (and of the `on` binders' names), with their spaces
+    and the domain the `on` conditions state."""
+    spaces = {o.name: o.domain for o in ons if o.name is not None}
+    conditions = [o.condition for o in ons if o.condition is not None]
+    if isinstance(first, A.Lambda):  # a `let` function: its parameters are fixed
+        params, first = first.params, first.body
+    else:
+        params = tuple(spaces) + tuple(n for n in free_names(first)
+                                       if n not in BUILTINS and n not in spaces and n not in quantified)
+        for c in conditions:
+            params += tuple(n for n in free_names(c) if n not in BUILTINS and n not in params)
+    domain = None
+    if conditions:
+        domain = conditions[0] if len(conditions) == 1 else A.And(tuple(conditions), span=conditions[0].span)
+    lam = A.Lambda(params, first, tuple(spaces.get(p) for p in params) if spaces else (), domain,
+                   span=first.span)
+    rest = tuple(a for a in node.args[1:] if not isinstance(a, A.OnDomain))
+    return replace(node, args=(lam,) + rest)
 
 
 def _function_binders(expr: A.Expr) -> dict:

@@ -161,11 +161,11 @@ class FileEntries:
 
 
 def _claim_result(item: dict, outcome, path: str) -> Result:
-    """What `runner._result` makes of a claim's outcome, answered from the cache."""
-    return Result(name=item["name"], verdict=outcome.verdict, expected=item["expected"], witness=outcome.witness,
-                  bound=outcome.bound, reason=outcome.reason, method=outcome.method, line=item["line"],
-                  seconds=0.0, file=path, source=item["source"], steps=outcome.steps, internal=outcome.internal,
-                  repair=outcome.repair, cached=True)
+    """What the runner makes of a claim's outcome, answered from the cache."""
+    from prove.runner import Task, _result
+
+    task = Task(path, item["name"], item["line"], item["expected"], item["source"])
+    return replace(_result(task, outcome, 0.0), cached=True)
 
 
 _ERROR_FIELDS = ("name", "expected", "reason", "method", "line", "column", "file", "source")

@@ -541,7 +541,7 @@ def _result(task: Task, answer: Union[Outcome, _Failed], seconds: float) -> Resu
     return Result(name=task.name, verdict=answer.verdict, expected=task.expected, witness=answer.witness,
                   bound=answer.bound, reason=answer.reason, method=answer.method, line=task.line,
                   seconds=seconds, file=task.path, source=task.source, steps=answer.steps,
-                  internal=answer.internal, repair=answer.repair)
+                  internal=answer.internal, repair=answer.repair, figure=answer.figure)
 
 
 def _known(task: Task) -> Optional[Result]:

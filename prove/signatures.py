@@ -15,6 +15,7 @@ from typing import Optional
 from prove import ast as A
 from prove import sorts as S
 from prove.scope import error_at as _err
+from prove import graph_sorts
 from prove.vocabulary import (ANALYSIS_WORDS, CALCULUS_FUNCTIONS, GRAPH_FUNCTIONS, MATRIX_PREDICATES,
                               PREDICATES_OF_FUNCTION, PREDICATES_OF_POINT, SCALAR_FUNCTIONS)
 
@@ -24,13 +25,20 @@ _SIGNATURES = {
     "grad": "grad(expr, x), grad(g) or grad(g)(p)",
     "hessian": "hessian(expr, x) or hessian(g)(p)",
     "jacobian": "jacobian(v, z)",
-    "edge": "edge(G, u, v)",
+    "edge": "edge(G, u, v), or G + edge(u, v) and G - edge(u, v)",
     "path": "path(G, u, v)",
     "source": "source(G, v)",
     "sink": "sink(G, v) or G + sink(S)",
     "indegree": "indegree(G, v)",
     "outdegree": "outdegree(G, v)",
     "topological": "topological(p, G)",
+    "count_paths": "count_paths(G, u, v)",
+    "depth": "depth(G)",
+    "descendants": "descendants(G, v)",
+    "ancestors": "ancestors(G, v)",
+    "reachable": "reachable(G, v)",
+    "reversed": "reversed(p)",
+    "dist": "dist(G, s, v)",
     "sum": "sum(k, z[k])",
     "delta": "delta(i, j)",
 }
@@ -265,6 +273,22 @@ GRAPH_SIGNATURES: dict[str, tuple] = {
     "nodes": (((_G,), S.INT),),
     "edges": (((_G,), S.INT),),
     "card": (((_NS,), S.INT),),
+    # --- graph words
+    "closure": (((_G,), S.GRAPH),),
+    "reduction": (((_G,), S.GRAPH),),
+    "reverse": (((_G,), S.GRAPH),),
+    "undirected": (((_G,), S.GRAPH),),
+    "weakly_connected": (((_G,), S.BOOL),),
+    "topological_orders": (((_G,), S.INT),),
+    "node": (((_NS, _NS), S.NodeSet("node")),),  # only in G + node(In, Out), read there
+    # --- paths and traversals
+    "count_paths": (((_G, _N, _N), S.INT),),
+    "depth": (((_G,), S.INT),),
+    "descendants": (((_G, _N), S.NodeSet("descendants")),),
+    "ancestors": (((_G, _N), S.NodeSet("ancestors")),),
+    "reachable": (((_G, _N), S.NodeSet("reachable")),),
+    "reversed": (((_O,), S.Order("reversed")),),
+    "dist": (((_G, _N, _N), S.INT),),
 }
 _WHAT = {S.Graph: "a graph", S.GraphNode: "a node", S.NodeSet: "a set of nodes", S.Order: "an order"}
 
@@ -274,6 +298,8 @@ def _graph_call(tc, e: A.Call, name: str, scope) -> S.Sort:
         _arity(e, name, 2)
         tc.sort(e.args[0], scope)
         return S.GRAPH
+    if name == "node":
+        raise _err(e, "node(In, Out) is a new node, written only in G + node(In, Out)", "G + node(In, Out)")
     if name not in GRAPH_SIGNATURES:
         raise _err(e, f"{name}(...) is a domain, not a value", f"forall x in {name}(...)")
     signatures = GRAPH_SIGNATURES[name]
@@ -281,7 +307,7 @@ def _graph_call(tc, e: A.Call, name: str, scope) -> S.Sort:
     sorts = [tc.sort(a, scope) for a in e.args]
     takes, result = next(sig for sig in signatures if len(sig[0]) == len(e.args))
     for arg, sort, kind in zip(e.args, sorts, takes):
-        if not isinstance(sort, kind):
+        if not graph_sorts.arg_ok(tc, arg, sort, kind):
             raise _err(arg, f"{name} expects {_WHAT[kind]} here, got {sort}", _SIGNATURES.get(name))
     return result
 

@@ -75,11 +75,13 @@ class Fun(Sort):
 @dataclass(frozen=True)
 class Graph(Sort):
     """A graph.  A graph variable's sort keeps the node counts it ranges over:
-    `low..high`, `low_written` when the claim states the lower end."""
+    `low..high`, `low_written` when the claim states the lower end, and
+    `loopless` for a family without self-loops (`graphs(nodes <= 6, loopless)`)."""
 
     low: int = field(default=1, compare=False)
     high: Optional[int] = field(default=None, compare=False)
     low_written: bool = field(default=False, compare=False)
+    loopless: bool = field(default=False, compare=False)
 
     def __str__(self) -> str:
         return "a graph"

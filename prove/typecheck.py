@@ -19,6 +19,7 @@ from prove import sorts as S
 from prove.scope import error_at as _err
 from prove.claim import Variable
 from prove.didyoumean import unknown_function
+from prove import graph_sorts
 from prove.signatures import builtin_sort
 from prove.vocabulary import BUILTINS
 
@@ -180,6 +181,20 @@ class TypeChecker:
     def _node_of(self, expr: A.Call, scope: Scope) -> Optional[S.GraphNode]:
         return S.GraphNode(self._graph_name(expr.args[0], scope)) if len(expr.args) == 1 else None
 
+    def _node_set_of(self, expr: A.Call, scope: Scope) -> Optional[S.GraphNode]:
+        """`w in descendants(G, v)`: w is a node of G, in the set."""
+        if len(expr.args) != 2 or not isinstance(self.sort(expr.args[1], scope), S.GraphNode):
+            return None
+        self.uses_graphs = True
+        return S.GraphNode(self._graph_name(expr.args[0], scope))
+
+    def _bfs_order_of(self, expr: A.Call, scope: Scope) -> Optional[S.Order]:
+        """`p in bfs_orders(G, s)`: an order of (some of) the nodes of G."""
+        if len(expr.args) != 2 or not isinstance(self.sort(expr.args[1], scope), S.GraphNode):
+            return None
+        self.uses_graphs = True
+        return S.Order(self._graph_name(expr.args[0], scope))
+
     def _order_of(self, expr: A.Call, scope: Scope) -> Optional[S.Order]:
         if len(expr.args) != 1:
             return None
@@ -217,12 +232,18 @@ class TypeChecker:
                      exact_degree=degree.ops == ("=",))
 
     def _graphs_domain(self, expr: A.Call, scope: Scope) -> S.Graph:
-        if len(expr.args) != 1 or not isinstance(expr.args[0], A.Compare):
+        loopless = len(expr.args) == 2 and isinstance(expr.args[1], A.Name) and expr.args[1].id in ("loopless", "simple")
+        if len(expr.args) == 2 and not loopless:
+            raise _err(expr.args[1], "the only family word after the bound is `loopless` (or `simple`)",
+                       "graphs(nodes <= 6, loopless)")
+        if len(expr.args) not in (1, 2) or not isinstance(expr.args[0], A.Compare):
             raise _err(expr, "graphs take a bound on the number of nodes", "graphs(nodes <= 6) or graphs(1 <= nodes <= 6)")
         cmp = expr.args[0]
-        names = [o for o in cmp.operands if isinstance(o, A.Name)]
-        if len(names) != 1 or names[0].id != "nodes" or any(op not in ("<=", "<", "=") for op in cmp.ops):
+        names = [o for o in cmp.operands if isinstance(o, A.Name) and o.id == "nodes"]
+        if len(names) != 1 or any(op not in ("<=", "<", "=") for op in cmp.ops):
             raise _err(cmp, "the bound is on `nodes`", "nodes <= N or M <= nodes <= N")
+        if any(isinstance(o, A.Name) and o.id != "nodes" for o in cmp.operands):
+            return self._graphs_of_variable_size(cmp, scope, loopless)
         for o in cmp.operands:
             if not isinstance(o, A.Name) and not (isinstance(o, A.Num) and o.value.denominator == 1):
                 raise _err(o, "graph bounds are whole numbers", "graphs(nodes <= 6)")
@@ -242,7 +263,20 @@ class TypeChecker:
                     low, written = k, True
             else:
                 raise _err(cmp, "the bound compares `nodes` with whole numbers", "graphs(nodes <= 6)")
-        return S.Graph(max(low, 0), high, written)
+        return S.Graph(max(low, 0), high, written, loopless)
+
+    def _graphs_of_variable_size(self, cmp: A.Compare, scope: Scope, loopless: bool) -> S.Graph:
+        """`graphs(nodes = n)` with n an integer bound outside: a graph quantified inside
+        a claim (its sizes are read where n has a value, by the graph backend)."""
+        for o in cmp.operands:
+            if isinstance(o, A.Name) and o.id == "nodes":
+                continue
+            ok = (isinstance(o, A.Num) and o.value.denominator == 1) or (
+                isinstance(o, A.Name) and isinstance(scope.sorts.get(o.id), S.Int))
+            if not ok:
+                raise _err(o, "graph bounds are whole numbers or integer variables bound outside",
+                           "forall n in 1..5: exists G in graphs(nodes = n): ...")
+        return S.Graph(0, None, True, loopless)
 
     def _graph_name(self, expr: A.Expr, scope: Scope) -> str:
         sort = self.sort(expr, scope)
@@ -297,12 +331,37 @@ class TypeChecker:
                               f"{names}", "an expression in a free variable, as in `convex(t^3)`, or a function variable")
             raise _err(e, "a function is expected here, but this expression has no variable: it is a constant",
                        "an expression in a free variable, as in `convex(t^3)`, or a function variable")
+        if e.spaces:
+            return self._sort_on_lambda(e, scope)
         inner = scope.child({p: S.REAL for p in e.params})
+        if e.domain is not None:
+            self._expect_bool(e.domain, inner)
         result = self.sort(e.body, inner)
         source = S.REAL if len(e.params) == 1 else S.Vec(len(e.params)) if e.params else S.REAL
         for p in e.params:
             self.sorts.setdefault(p, S.REAL)
         return S.Fun(source, result)
+
+    def _sort_on_lambda(self, e: A.Lambda, scope) -> S.Sort:
+        """A function whose variables have stated spaces (`on z in R^3`): one vector variable,
+        or several real ones."""
+        sorts = {p: (self._domain(d, scope) if d is not None else S.REAL) for p, d in zip(e.params, e.spaces)}
+        vectors = [p for p, s in sorts.items() if not S.is_number(s)]
+        if vectors and (len(e.params) > 1 or not isinstance(sorts[vectors[0]], S.Vec)):
+            raise _err(e, "a function with a vector variable takes that one variable only",
+                       f"one `on {vectors[0]} in R^n`, and the expression in {vectors[0]} alone")
+        inner = scope.child(sorts)
+        if e.domain is not None:
+            self._expect_bool(e.domain, inner)
+        result = self.sort(e.body, inner)
+        for p, s in sorts.items():
+            self.sorts.setdefault(p, s)
+        source = sorts[e.params[0]] if len(e.params) == 1 else S.Vec(len(e.params))
+        return S.Fun(source, result)
+
+    def _sort_OnDomain(self, e: A.OnDomain, scope) -> S.Sort:
+        raise _err(e, "`on ...` states the domain of a function, as the last arguments of convex, concave, "
+                      "strictly_convex or strictly_concave", "convex(log(x), on x > 0)")
 
     def _sort_Neg(self, e: A.Neg, scope) -> S.Sort:
         s = self.sort(e.operand, scope)
@@ -316,6 +375,9 @@ class TypeChecker:
         if S.is_number(s):
             return S.REAL
         raise _err(e, f"|...| takes a set of nodes or a number, got {s}")
+
+    def _sort_SetLit(self, e: A.SetLit, scope) -> S.Sort:
+        return graph_sorts.set_literal_sort(self, e, scope)
 
     def _sort_ListLit(self, e: A.ListLit, scope) -> S.Sort:
         if not e.items:
@@ -335,9 +397,9 @@ class TypeChecker:
             base = self.sort(e.left, scope)
             return self._transpose(e, base)
         left = self.sort(e.left, scope)
-        right = self.sort(e.right, scope)
         if isinstance(left, S.Graph) and e.op in ("-", "+"):
-            return self._graph_op(e, right)
+            return graph_sorts.graph_op_sort(self, e, scope)
+        right = self.sort(e.right, scope)
         for side, s in ((e.left, left), (e.right, right)):
             self._numeric_like(side, s)
         if e.op in ("+", "-"):
@@ -393,13 +455,6 @@ class TypeChecker:
             return S.from_shape(base.cols, base.rows)
         raise _err(node, f"cannot transpose {base}")
 
-    def _graph_op(self, e: A.BinOp, right: S.Sort) -> S.Sort:
-        if e.op == "-" and isinstance(right, S.GraphNode):
-            return S.GRAPH
-        if e.op == "+" and isinstance(e.right, A.Call) and isinstance(e.right.func, A.Name) and e.right.func.id == "sink":
-            return S.GRAPH
-        raise _err(e, "a graph can lose a node (G - v) or gain a sink (G + sink(S))", "G - v or G + sink(S)")
-
     def _sort_Index(self, e: A.Index, scope) -> S.Sort:
         base = self.sort(e.base, scope)
         idx_sorts = [self.sort(i, scope) for i in e.indices]
@@ -444,7 +499,7 @@ class TypeChecker:
         sorts = [self.sort(o, scope) for o in e.operands]
         for op, (a, b), (na, nb) in zip(e.ops, zip(sorts, sorts[1:]), zip(e.operands, e.operands[1:])):
             if op in ("=", "!="):
-                if isinstance(a, S.GraphNode) and isinstance(b, S.GraphNode):
+                if graph_sorts.compare_ok(self, na, a, nb, b):
                     continue
                 self._numeric_like(na, a)
                 self._numeric_like(nb, b)
@@ -520,7 +575,7 @@ class TypeChecker:
 
     def _apply(self, e: A.Call, fsort: S.Sort, scope) -> S.Sort:
         if isinstance(fsort, S.Order):
-            if len(e.args) != 1 or not isinstance(self.sort(e.args[0], scope), S.GraphNode):
+            if len(e.args) != 1 or not graph_sorts.node_ok(self, e.args[0], scope):
                 raise _err(e, "an order maps a node to its position", "p(v) for a node v")
             return S.INT
         if not isinstance(fsort, S.Fun):
@@ -549,6 +604,12 @@ DOMAINS = {
     "graphs": TypeChecker._graphs_of,
     "nodes": TypeChecker._node_of,
     "orders": TypeChecker._order_of,
+    # --- paths and traversals
+    "descendants": TypeChecker._node_set_of,
+    "ancestors": TypeChecker._node_set_of,
+    "reachable": TypeChecker._node_set_of,
+    "dfs_finish_orders": TypeChecker._order_of,
+    "bfs_orders": TypeChecker._bfs_order_of,
 }
 
 

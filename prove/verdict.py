@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Optional
 
+from prove.figure import Figure
+
 
 class Verdict(str, Enum):
     PROVED = "proved"      # holds for every value of every variable, no bound
@@ -59,6 +61,7 @@ class Outcome:
     internal: bool = False  # the tool itself failed (a bug to report), not the claim or a limit
     repair: Optional[Repair] = None  # of a refuted claim: what would make it hold, itself checked
     settled: bool = False  # an unknown no time limit, solver budget or memory cap played a part in
+    figure: Optional[Figure] = None  # what the HTML report draws; never part of the verdict
 
     @staticmethod
     def unknown(reason: str, method: str = "") -> "Outcome":
@@ -93,6 +96,7 @@ class Result:
     internal: bool = False  # `unknown` because the tool failed; never as expected
     repair: Optional[Repair] = None
     cached: bool = False  # answered from the result cache (`seconds` is then 0)
+    figure: Optional[Figure] = None  # for the HTML report's picture (`prove.figure`)
 
     @property
     def as_expected(self) -> bool:

@@ -132,6 +132,32 @@ VOCABULARY: tuple[Builtin, ...] = (
     _graph("graph", "a number of nodes and a list of edges", "a graph literal, `graph(3, [1->2, 2->3])`"),
     _graph("graphs", "a range of node counts", "every directed graph in the range (a binder's domain)"),
     _graph("orders", "a graph", "every order of the graph's nodes (a binder's domain)"),
+    # --- graph words
+    _graph("node", "two sets of nodes, in `G + node(In, Out)`",
+           "`G + node(In, Out)` adds a node with an edge from each node of In and to each node of Out"),
+    _graph("closure", "a graph", "the transitive closure: an edge u -> v wherever there is a path from u to v"),
+    _graph("reduction", "a graph",
+           "the transitive reduction of a DAG: u -> v where there is a path from u to v through no other node"),
+    _graph("reverse", "a graph", "the graph with every edge turned around"),
+    _graph("undirected", "a graph", "the undirected view: both u -> v and v -> u for every edge u -> v"),
+    _graph("weakly_connected", "a graph", "every two nodes are joined by a path of the undirected view"),
+    _graph("topological_orders", "a graph", "the number of topological orders of the graph"),
+    # --- paths and traversals
+    _graph("count_paths", "a graph and two nodes",
+           "the number of directed paths of length at least 1 from the first node to the second (acyclic graphs only)"),
+    _graph("depth", "a graph", "the number of edges on a longest directed path (acyclic graphs only)"),
+    _graph("descendants", "a graph and a node", "the nodes at the end of a path from the node"),
+    _graph("ancestors", "a graph and a node", "the nodes with a path to the node"),
+    _graph("reachable", "a graph and a node", "the node and its descendants"),
+    _graph("dfs_finish_orders", "a graph",
+           "every order in which some depth-first search finishes the nodes (a binder's domain)"),
+    _graph("bfs_orders", "a graph and a node",
+           "every order in which some breadth-first search from the node visits the nodes it reaches "
+           "(a binder's domain; p(v) = 0 for a node it does not reach)"),
+    _graph("dist", "a graph and two nodes",
+           "the fewest edges on a path from the first node to the second (0 from a node to itself); "
+           "nodes(G) when there is none, more than any distance in G"),
+    _graph("reversed", "an order", "the order read backwards: `reversed(p)(v) = n + 1 - p(v)` for an order of n nodes"),
 
     _calculus("diff", "an expression, a variable, optionally an order", "the (k-th) derivative"),
     _calculus("grad", "an expression and a variable, or a function", "the gradient"),

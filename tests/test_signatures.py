@@ -35,7 +35,7 @@ def test_a_name_without_a_rule_falls_through_to_the_error():
 def test_the_graph_signatures_are_the_graph_words_that_are_values():
     from prove.signatures import GRAPH_SIGNATURES
 
-    domains = {"graphs", "orders", "graph"}  # binder domains, and the literal with its edge list
+    domains = {"graphs", "orders", "graph", "dfs_finish_orders", "bfs_orders"}  # binder domains, and the literal with its edge list
     assert set(GRAPH_SIGNATURES) == V.GRAPH_FUNCTIONS - domains
 
 

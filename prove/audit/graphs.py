@@ -55,7 +55,7 @@ def _range(var) -> tuple:
     return max(low, 0), high
 
 
-def _random_graph(rng: random.Random, n: int, style: int) -> GE.GraphValue:
+def _random_graph(rng: random.Random, n: int, style: int, loopless: bool = False) -> GE.GraphValue:
     density = rng.choice((0.15, 0.3, 0.5, 0.7))
     edges = set()
     if style == 0:
@@ -68,7 +68,7 @@ def _random_graph(rng: random.Random, n: int, style: int) -> GE.GraphValue:
     else:
         for u in range(1, n + 1):
             for v in range(1, n + 1):
-                if rng.random() < (density if u != v else density / 4):
+                if rng.random() < (density if u != v else 0 if loopless else density / 4):
                     edges.add((u, v))
     return GE.GraphValue.make(n, edges)
 
@@ -98,7 +98,7 @@ def _domain_cost(binder: A.Binder, n: int) -> int:
         return 2 ** n
     dom = binder.domain
     if isinstance(dom, A.SetDomain) and isinstance(dom.expr, A.Call) and isinstance(dom.expr.func, A.Name) \
-            and dom.expr.func.id == "orders":
+            and dom.expr.func.id in ("orders", "dfs_finish_orders", "bfs_orders"):
         return math.factorial(n)
     return n
 
@@ -131,6 +131,7 @@ def examine(claim, rng: random.Random, deadline: Optional[Deadline], samples: in
                 raise _Skip(f"{var.name} is not a graph, node, node set, order or index")
     except _Skip as exc:
         return Finding("not_applicable", reason=str(exc))
+    loopless = {v.name for v in claim.variables if getattr(v.sort, "loopless", False)}
     count = samples if graphs else 1
     checked = spent = 0
     top = {name: high for name, (low, high) in graphs}
@@ -145,7 +146,7 @@ def examine(claim, rng: random.Random, deadline: Optional[Deadline], samples: in
                 sizes = list(range(low, min(high, top[name]) + 1)) or [low]
                 n = sizes[k % len(sizes)]
                 sizes_now.append((name, n))
-                env[name] = _random_graph(rng, n, (k // len(sizes)) % 2)
+                env[name] = _random_graph(rng, n, (k // len(sizes)) % 2, name in loopless)
             largest = max((n for _, n in sizes_now), default=0)
             cost = _cost(claim, others, largest)
             if graphs and spent + cost > BUDGET:

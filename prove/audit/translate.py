@@ -177,6 +177,8 @@ class AuditTranslator:
         return VectorValue(tuple(as_scalar(i) for i in items))
 
     def _v_Lambda(self, e: A.Lambda):
+        if e.domain is not None or e.spaces:
+            raise NotAudited("a function with an `on` space or domain")
         params = tuple(sp.Dummy(p, real=True) for p in e.params)
         inner = AuditTranslator({**self.env, **dict(zip(e.params, params))})
         inner.diff_depth = 1  # a function given as an expression may be differentiated

@@ -154,7 +154,7 @@ def _readable(terminal: str) -> str:
         return terminal.lower()
 
 
-_EXPRESSION_START = {"a name", "a number", "'('", "'['", "'-'", "'+'", "'|'"}
+_EXPRESSION_START = {"a name", "a number", "'('", "'['", "'{'", "'-'", "'+'", "'|'"}
 
 
 def _expected_list(names) -> str:
@@ -480,6 +480,12 @@ class _ToAst:
     def arg_binder(self, meta, c):
         return A.ArgBinder(str(c[0]), c[1], span=_span(meta))
 
+    def on_binder(self, meta, c):
+        return A.OnDomain(str(c[0]), c[1], None, span=_span(meta))
+
+    def on_condition(self, meta, c):
+        return A.OnDomain(None, None, c[0], span=_span(meta))
+
     def number(self, meta, c):
         return A.Num(_number(str(c[0])), str(c[0]), span=_span(meta))
 
@@ -489,6 +495,10 @@ class _ToAst:
     def list_(self, meta, c):
         (args,) = c
         return A.ListLit(tuple(args or ()), span=_span(meta))
+
+    def set_(self, meta, c):
+        (args,) = c
+        return A.SetLit(tuple(args or ()), span=_span(meta))
 
     def card(self, meta, c):
         return A.Card(c[0], span=_span(meta))

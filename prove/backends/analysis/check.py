@@ -40,6 +40,7 @@ from prove.backends.analysis.exact import Evaluator, show_number
 from prove.backends.base import Deadline
 from prove.claim import Claim
 from prove.backends.identity.sympy_translate import Fn
+from prove.figure import function_figure
 from prove.verdict import Outcome, Verdict
 
 MAX_SEARCH_TERMS = 4
@@ -170,6 +171,10 @@ def _check(claim: Claim, limits) -> Outcome:
     formula = claim.body
     if claim.hypotheses:
         formula = A.Implies(A.And(tuple(claim.hypotheses), span=claim.body.span), claim.body, span=claim.body.span)
+    from prove.backends.analysis.curvature import check_curvature
+    curvature = check_curvature(claim, formula, limits.deadline(0.8))
+    if curvature is not None:
+        return curvature
     families, abstract, points = [], [], []
     for v in claim.variables:
         if isinstance(v.sort, S.Fun) and v.sort.family == "poly":
@@ -178,36 +183,82 @@ def _check(claim: Claim, limits) -> Outcome:
             abstract.append(v)
         elif isinstance(v.sort, S.Real) or (isinstance(v.sort, S.Vec) and isinstance(v.sort.dim, int)):
             points.append(v)
+        elif _symbolic_point(v, claim.variables):
+            points.append(v)
         else:
             raise AnalysisUnsupported(f"{v.name} is {v.sort}; this backend takes functions, reals and vectors "
                                       "of fixed size")
     # the rest of the claim's time is the audit's and the report's
     deadline = limits.deadline(0.8)
 
+    if any(isinstance(v.sort, (S.Int, S.Vec)) and not isinstance(getattr(v.sort, "dim", 0), int) for v in points):
+        if not abstract:
+            raise AnalysisUnsupported("symbolic dimensions are taken with abstract functions g: R^n -> R only")
+        return _abstract_proof(claim, formula, abstract, points, deadline.share(0.8))
     if abstract:
-        from prove.backends.analysis.abstract import check_abstract
-        proof = check_abstract(claim, formula, abstract, points, deadline.share(0.5))
+        proof = _abstract_proof(claim, formula, abstract, points, deadline.share(0.5))
         if proof.verdict is Verdict.PROVED:
             return proof
+        from prove.backends.analysis.chords import refute_with_parabolas
+        kinked = refute_with_parabolas(claim, formula, abstract)
+        if kinked is not None:
+            return kinked
         taken = {v.name for v in claim.variables}
         for node in A.walk(formula):
             if isinstance(node, A.Lambda):
                 taken |= set(node.params)
         stand_ins = [PolyFamily.make(v.name, _abstract_names(v, taken), 3) for v in abstract]
-        refutation = _refute(families + stand_ins, points, formula, deadline, note_abstract=True)
+        try:
+            refutation = _refute(families + stand_ins, points, formula, deadline, note_abstract=True)
+        except AnalysisUnsupported:
+            refutation = None
         if refutation is not None and refutation.verdict is Verdict.REFUTED:
             return refutation
+        if not families:
+            from prove.backends.analysis.candidates import refute
+            refutation = refute(formula, abstract, points, deadline,
+                                lambda v: PolyFamily.make(v.name, _abstract_names(v, taken), 4))
+            if refutation is not None:
+                return refutation
         return proof
 
     if not families and not points:
-        truth = Evaluator({})(formula)
+        judge = Evaluator({}, solver=deadline.share(0.5))
+        truth = judge(formula)
+        if truth.value is False and judge.solver_used:  # a refutation is judged without a solver
+            truth = Evaluator({})(formula)
         if truth.value is True:
-            return Outcome(Verdict.PROVED, method=f"sympy, exact: {truth.why}")
+            how = "sympy, exact" if not judge.solver_used else "sympy and " + ", ".join(sorted(set(judge.solver_used)))
+            return Outcome(Verdict.PROVED, method=f"{how}: {truth.why}")
         if truth.value is False:
             return Outcome(Verdict.REFUTED, method="sympy, exact", witness=truth.where or None, reason=truth.why)
         # fall through: Z3 may still decide a polynomial claim
+        outcome = _decide(families, points, formula, deadline, closed_reason=None)
+        if outcome.verdict is Verdict.UNKNOWN and truth.why:
+            return Outcome.unknown(f"{truth.why}; {outcome.reason}", method=outcome.method)
+        return outcome
 
     return _decide(families, points, formula, deadline, closed_reason=None)
+
+
+def _symbolic_point(v, variables) -> bool:
+    """A dimension n, or a point of R^n, beside an abstract g: R^n -> R."""
+    dims = {f.sort.source.dim for f in variables if isinstance(f.sort, S.Fun) and f.sort.family == "abstract"
+            and isinstance(f.sort.source, S.Vec) and isinstance(f.sort.source.dim, str)}
+    return (isinstance(v.sort, S.Int) and v.name in dims) or (isinstance(v.sort, S.Vec) and v.sort.dim in dims)
+
+
+def _abstract_proof(claim, formula, abstract, points, deadline: Deadline) -> Outcome:
+    """Abstract functions on R^d and their derivatives (`abstract_rd`); the R -> R encoder where that
+    one does not take the claim."""
+    from prove.backends.analysis.abstract import check_abstract
+    from prove.backends.analysis.abstract_rd_check import check_abstract_rd
+    try:
+        return check_abstract_rd(claim, formula, abstract, points, deadline.share(0.7))
+    except AnalysisUnsupported as exc:
+        if any(isinstance(v.sort, S.Int) for v in claim.variables):
+            return Outcome.unknown(f"{exc}", method="z3, abstract functions on R^d")
+        return check_abstract(claim, formula, abstract, points, deadline)
 
 
 def _centre(families, points, env) -> list:
@@ -428,4 +479,21 @@ def _confirm(families, points, formula, model, zv, env, note_abstract) -> Option
     method = "z3 found it; re-checked exactly in sympy"
     if note_abstract:
         method += " (a polynomial is one of the smooth functions the claim ranges over)"
-    return Outcome(Verdict.REFUTED, method=method, witness=witness, reason=truth.why)
+    figure = _figure(families[0], concrete, points, values_of, env) if families else None
+    return Outcome(Verdict.REFUTED, method=method, witness=witness, reason=truth.why, figure=figure)
+
+
+def _figure(family, concrete, points, values_of, env):
+    """The found polynomial for the report's picture, with the first point of its space marked."""
+    xs = [sp.Symbol(n) for n in family.var_names]
+    if not 1 <= len(xs) <= 2:
+        return None
+    expr = sp.expand(concrete[family.name].apply(xs))
+    at = ()
+    for v in points:
+        sym = env[v.name]
+        shape = len(sym) if isinstance(sym, sp.MatrixBase) else 1
+        if shape == len(xs):
+            at = tuple(values_of[x] for x in sym) if isinstance(sym, sp.MatrixBase) else (values_of[sym],)
+            break
+    return function_figure(family.name, family.var_names, expr, at)

@@ -222,8 +222,10 @@ def directions(n: int, extra=()) -> list:
     return out
 
 
-def extremum(f: Fn, p, kind: str, name: str = "g") -> Truth:
-    """local_min etc. of a concrete function at a concrete point."""
+def extremum(f: Fn, p, kind: str, name: str = "g", names=None, solver=None, used=None) -> Truth:
+    """local_min etc. of a concrete function at a concrete point.  names: the coordinates' names
+    for a witness curve; solver: a Deadline when Z3 may prove (never refute) a polynomial case,
+    each such use appended to `used` (see multivar)."""
     syms, body = body_of(f)
     pt = as_point(p, len(syms))
     if len(syms) == 1:
@@ -258,6 +260,12 @@ def extremum(f: Fn, p, kind: str, name: str = "g") -> Truth:
         if kind.startswith("strict"):
             return Truth(False, "a quadratic with a singular Hessian is constant along a line: no strict extremum")
         return Truth(True, "a quadratic whose Hessian is semidefinite, stationary at the point")
+    if body.is_polynomial(*syms):
+        from prove.backends.analysis.multivar import extremum_nd  # it imports this module
+        names = list(names) if names and len(names) == len(syms) else [f"x{i + 1}" for i in range(len(syms))]
+        ans = extremum_nd(body, syms, pt, kind, names, name, solver, used)
+        if ans is not None:
+            return Truth(ans.value, ans.why, ans.curve or {})
     return Truth(None, f"the second-order test is inconclusive at {show_point(p)} (semidefinite, singular Hessian)"
                        " and no line through the point rules the extremum out")
 
@@ -354,11 +362,16 @@ def convexity(f: Fn, kind: str, name: str = "g") -> Truth:
 class Evaluator:
     """Three-valued exact evaluation of an analysis formula in a concrete environment."""
 
-    def __init__(self, env: dict, points: Optional[dict] = None):
+    def __init__(self, env: dict, points: Optional[dict] = None, solver=None):
         """env: names -> values (functions, symbols); points: symbol -> exact value, substituted
-        after translation so that `diff(g(w), w)` is taken before w gets its value."""
+        after translation so that `diff(g(w), w)` is taken before w gets its value; solver: a
+        Deadline when Z3 may prove a case (never when re-checking a counterexample), each use
+        listed in `solver_used`."""
+        self.env = env
         self.tr = ToSympy(env)
         self.points = points or {}
+        self.solver = solver
+        self.solver_used: list = []
 
     def value(self, e):
         v = self.tr(e)
@@ -418,6 +431,10 @@ class Evaluator:
             return Truth(None, a.why if a.value is None else b.why)
         return Truth(a.value == b.value, f"{a.why}; {b.why}", _merge([a, b]))
 
+    def e_Quant(self, e):
+        from prove.backends.analysis.candidates import quantifier  # it imports this module
+        return quantifier(self, e)
+
     def e_Compare(self, e):
         values = [self.value(o) for o in e.operands]
         result = TRUE
@@ -447,7 +464,8 @@ class Evaluator:
         st = self._stationary(f, p, label)
         if st.value is not True:
             return st
-        lo, hi = extremum(f, p, "min", label), extremum(f, p, "max", label)
+        lo = extremum(f, p, "min", label, self._params(args[0]), self.solver, self.solver_used)
+        hi = extremum(f, p, "max", label, self._params(args[0]), self.solver, self.solver_used)
         if lo.value or hi.value:
             return Truth(False, "it is a local " + ("minimum: " + lo.why if lo.value else "maximum: " + hi.why))
         if lo.value is False and hi.value is False:
@@ -455,7 +473,8 @@ class Evaluator:
         return Truth(None, lo.why if lo.value is None else hi.why)
 
     def _local(self, name, args, label):
-        return extremum(self.value(args[0]), self.value(args[1]), name.replace("local_", ""), label)
+        return extremum(self.value(args[0]), self.value(args[1]), name.replace("local_", ""), label,
+                        self._params(args[0]), self.solver, self.solver_used)
 
     def _global(self, name, args, label):
         return global_extremum(self.value(args[0]), self.value(args[1]), name.split("_")[1], label)
@@ -473,6 +492,10 @@ class Evaluator:
         "convex": _convexity, "concave": _convexity, "strictly_convex": _convexity, "strictly_concave": _convexity,
         "psd": _definiteness, "pd": _definiteness, "nsd": _definiteness, "nd": _definiteness,
     }
+
+    @staticmethod
+    def _params(arg):
+        return arg.params if isinstance(arg, A.Lambda) else None
 
     def _label(self, arg) -> str:
         if isinstance(arg, A.Name):

@@ -38,10 +38,15 @@ from prove import ast as A
 from prove import sorts as S
 from prove.backends.base import Deadline
 from prove.backends.graph import evaluate as GE
+from prove.backends.graph import evaluate_words as EW
 from prove.backends.graph.encode import GraphEncoder, GraphUnsupported, OutOfTime
-from prove.backends.graph.z3_terms import FALSE, SNode, SGraph, SOrder, SSet, count, disj, implies, neg
+from prove.backends.graph.z3_terms import FALSE, SNode, SGraph, SOrder, SSet, conj, count, disj, implies, neg
+from prove.backends.graph import inner as INNER
 from prove.claim import Claim
+from prove.figure import graph_figure
 from prove.verdict import Outcome, Verdict
+
+GUARDS = "#guards"  # env key (no claim can spell it): memberships that an outer node's value needs
 
 
 # ------------------------------------------------------------------ the plan
@@ -53,6 +58,7 @@ class GraphVar:
     low: int
     high: int
     low_written: bool = False  # the claim wrote a lower bound (`1 <= nodes <= 6`)
+    loopless: bool = False  # `graphs(..., loopless)`: no self-loops
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,7 @@ class Plan:
     hypotheses: tuple
     goals: tuple
     symmetric: bool
+    body: Optional[A.Expr] = None  # the claim's body, with the binders the plan moved inside it
 
 
 def split_goals(e: A.Expr) -> list:
@@ -77,11 +84,12 @@ def split_goals(e: A.Expr) -> list:
 
 def plan_claim(claim: Claim) -> Plan:
     graphs, others = [], []
-    for var in claim.variables:
+    variables, body = INNER.outer_prefix(claim)
+    for var in variables:
         if isinstance(var.sort, S.Graph):  # the elaborator read its range from graphs(...)
             if var.sort.high is None:
                 raise GraphUnsupported(f"{var.name} must range over graphs(nodes <= N)")
-            graphs.append(GraphVar(var.name, var.sort.low, var.sort.high, var.sort.low_written))
+            graphs.append(GraphVar(var.name, var.sort.low, var.sort.high, var.sort.low_written, var.sort.loopless))
         elif isinstance(var.sort, (S.GraphNode, S.NodeSet, S.Order)) or (
                 isinstance(var.sort, S.Int) and isinstance(var.domain, A.Range)):
             kind = "subset" if isinstance(var.sort, S.NodeSet) else "in"
@@ -93,10 +101,43 @@ def plan_claim(claim: Claim) -> Plan:
             raise GraphUnsupported(f"{var.name} is {var.sort}; the graph backend takes graphs, nodes, node sets, "
                                    "orders and integer ranges")
     uses_literal = any(isinstance(n, A.Call) and isinstance(n.func, A.Name) and n.func.id == "graph"
-                       for e in (claim.body, *claim.hypotheses) for n in A.walk(e))
-    goals = tuple(split_goals(claim.body))
+                       for e in (body, *claim.hypotheses) for n in A.walk(e))
+    uses_literal = uses_literal or names_nodes(claim)
+    goals = tuple(split_goals(body))
     return Plan(tuple(graphs), tuple(others), tuple(claim.hypotheses), goals,
-                symmetric=len(graphs) == 1 and not uses_literal)
+                symmetric=len(graphs) == 1 and not uses_literal, body=body)
+
+
+_NODE_ARGS = {"edge", "path", "source", "sink", "indegree", "outdegree"}
+
+
+def names_nodes(claim: Claim) -> bool:
+    """The claim names particular nodes (a numeral where a node is expected, a set or
+    order literal): renumbering nodes may then change its truth, so no symmetry
+    breaking may assume it cannot."""
+    def sort(term):
+        try:
+            return claim.sort_of(term)
+        except Exception:  # noqa: BLE001 - unknown here means "may be a node"
+            return S.GraphNode("?")
+
+    for top in (claim.body, *claim.hypotheses):
+        for n in A.walk(top):
+            if isinstance(n, (A.SetLit, A.ListLit)):
+                return True
+            if isinstance(n, A.Call) and isinstance(n.func, A.Name) and any(isinstance(a, A.Num) for a in n.args):
+                if n.func.id in _NODE_ARGS or isinstance(claim.sorts.get(n.func.id), S.Order):
+                    return True
+            if isinstance(n, A.BinOp) and n.op == "-" and isinstance(n.right, A.Num) \
+                    and isinstance(sort(n.left), S.Graph):
+                return True
+            if isinstance(n, A.Compare):
+                for a, b in zip(n.operands, n.operands[1:]):
+                    if isinstance(a, A.Num) != isinstance(b, A.Num):
+                        other = b if isinstance(a, A.Num) else a
+                        if isinstance(sort(other), S.GraphNode):
+                            return True
+    return False
 
 
 def bound_words(graphs: tuple[GraphVar, ...]) -> str:
@@ -109,9 +150,13 @@ def bound_words(graphs: tuple[GraphVar, ...]) -> str:
             return f"at most {g.high} nodes"
         return f"{g.low} to {g.high} nodes"
 
+    kind = "directed graphs" if not any(g.loopless for g in graphs) else (
+        "loop-free directed graphs" if all(g.loopless for g in graphs) else "directed graphs")
     if len(graphs) == 1:
-        return f"all directed graphs with {one(graphs[0])}"
-    return "all directed graphs " + " and ".join(f"{g.name} with {one(g)}" for g in graphs)
+        return f"all {kind} with {one(graphs[0])}"
+    return f"all {kind} " + " and ".join(f"{g.name} with {one(g)}" + (" (loop-free)" if g.loopless and
+                                                                      kind == "directed graphs" else "")
+                                         for g in graphs)
 
 
 # ---------------------------------------------------------------- one query
@@ -124,6 +169,7 @@ class Found:
     witness: dict  # name -> value of evaluate
     goal: int
     fewest: bool = True  # no counterexample of this size has fewer edges
+    hints: dict = dataclasses.field(default_factory=dict)  # graphs the solver chose inside the claim
 
 
 def lex_leader(E: dict, n: int, first: int = 1) -> list:
@@ -147,14 +193,17 @@ class _Query:
 
     def __init__(self, plan: Plan, goal: A.Expr, sizes: tuple, deadline: Deadline):
         self.t = GraphEncoder(deadline)
-        self.bases = {g.name: self.t.base_graph(g.name, n) for g, n in zip(plan.graphs, sizes)}
+        self.bases = {g.name: self.t.base_graph(g.name, n, g.loopless) for g, n in zip(plan.graphs, sizes)}
         self.combos: list = []  # (indicator, env)
         parts = []
         negated = A.And((*plan.hypotheses, A.Not(goal, span=goal.span)), span=goal.span)
         self.pinned = self._pinned(plan)
         envs = list(self._envs(plan.others, dict(self.bases)))
+        self.inner: list = []  # per combination: the graphs bound inside the claim, by name
         for i, env in enumerate(envs):
-            f = self.t.formula(negated, env, +1)
+            before = {k: len(v) for k, v in self.t.inner_graphs.items()}
+            f = conj([*env.get(GUARDS, ()), self.t.formula(negated, env, +1)])
+            self.inner.append({k: v[before.get(k, 0):] for k, v in self.t.inner_graphs.items()})
             if len(envs) == 1:
                 self.combos.append((None, env))
                 parts.append(f)
@@ -208,6 +257,14 @@ class _Query:
         if kind == "node":
             for u in dom:
                 yield from self._envs(rest, {**env, name: SNode(u)})
+        elif kind == "member":  # a node of a set: the membership guards this value
+            for u in dom.nodes:
+                if dom.mem[u] is not FALSE:
+                    yield from self._envs(rest, {**env, name: SNode(u), GUARDS: (*env.get(GUARDS, ()), dom.mem[u])})
+        elif kind == "dfs":
+            yield from self._envs(rest, {**env, name: self.t.new_dfs_order(dom, name)})
+        elif kind == "bfs":
+            yield from self._envs(rest, {**env, name: self.t.new_bfs_order(*dom, name)})
         elif kind == "int":
             for k in dom:
                 yield from self._envs(rest, {**env, name: k})
@@ -216,12 +273,14 @@ class _Query:
         else:
             yield from self._envs(rest, {**env, name: self.t.new_order(dom, name)})
 
-    def witness(self, model: z3.ModelRef) -> dict:
-        env = None
-        for pick, e in self.combos:
+    def picked(self, model: z3.ModelRef) -> int:
+        for i, (pick, _) in enumerate(self.combos):
             if pick is None or z3.is_true(model.eval(pick, model_completion=True)):
-                env = e
-                break
+                return i
+        return 0
+
+    def witness(self, model: z3.ModelRef) -> dict:
+        env = self.combos[self.picked(model)][1]
         out = {}
         for name, value in env.items():
             if isinstance(value, SGraph):
@@ -235,7 +294,7 @@ class _Query:
             elif isinstance(value, SOrder):
                 pos = {u: (p if isinstance(p, int) else model.eval(p, model_completion=True).as_long())
                        for u, p in value.pos.items()}
-                out[name] = GE.OrderValue(tuple(sorted(pos, key=pos.get)))
+                out[name] = GE.OrderValue(tuple(sorted((u for u in pos if pos[u] >= 1), key=pos.get)))
             elif isinstance(value, Fraction):
                 out[name] = value
         return out
@@ -243,6 +302,14 @@ class _Query:
 
 def _solve(plan: Plan, goal_index: int, sizes: tuple, deadline: Deadline):
     """('unsat', notes) | ('sat', Found) | ('unknown', reason)."""
+    if not plan.graphs and INNER.existence_goal(plan.goals[goal_index]):
+        try:
+            status, data = INNER.solve_existence(GraphEncoder, plan, plan.goals[goal_index], deadline)
+        except OutOfTime:
+            return "unknown", "time"
+        if status == "sat":
+            return "sat", Found(sizes, 0, data[0], goal_index)
+        return status, data
     try:
         q = _Query(plan, plan.goals[goal_index], sizes, deadline)
     except OutOfTime:
@@ -277,7 +344,8 @@ def _solve(plan: Plan, goal_index: int, sizes: tuple, deadline: Deadline):
         s.pop()
     w = q.witness(model)
     edges = sum(len(v.edges) for v in w.values() if isinstance(v, GE.GraphValue))
-    return "sat", Found(sizes, edges, w, goal_index, fewest)
+    hints = INNER.graph_values(q.inner[q.picked(model)], model) if q.inner else {}
+    return "sat", Found(sizes, edges, w, goal_index, fewest, hints)
 
 
 # --------------------------------------------------------------- re-checking
@@ -291,6 +359,14 @@ def witness_text(value) -> str:
     if isinstance(value, Fraction):
         return str(value)
     return repr(value)
+
+
+def _figure(witness: dict):
+    """The first counterexample graph, for the report's drawing."""
+    for name, value in witness.items():
+        if isinstance(value, GE.GraphValue) and value.nodes == tuple(range(1, len(value.nodes) + 1)):
+            return graph_figure(len(value.nodes), value.edges, label=name)
+    return None
 
 
 def renumber(plan: Plan, witness: dict) -> dict:
@@ -331,12 +407,13 @@ def renumber(plan: Plan, witness: dict) -> dict:
     return out
 
 
-def recheck(claim: Claim, plan: Plan, witness: dict) -> Optional[str]:
-    """None when the witness is a counterexample by direct evaluation, else what went wrong."""
-    env = {}
+def recheck(claim: Claim, plan: Plan, witness: dict, hints: Optional[dict] = None) -> Optional[str]:
+    """None when the witness is a counterexample by direct evaluation, else what went wrong.
+    `hints`: graphs to try first where the claim binds graphs inside (each checked to be in range)."""
+    env = {GE.HINTS: hints} if hints else {}
     try:
         for var in claim.variables:  # the range as the independent evaluator reads it
-            if isinstance(var.sort, S.Graph):
+            if isinstance(var.sort, S.Graph) and any(g.name == var.name for g in plan.graphs):
                 graph = witness[var.name]
                 if graph not in GE.domain_values(A.Binder(var.name, "in", var.domain, span=var.span), {}):
                     return f"{var.name} has {len(graph.nodes)} nodes, outside its range"
@@ -351,7 +428,7 @@ def recheck(claim: Claim, plan: Plan, witness: dict) -> Optional[str]:
                 if sorted(value.seq) != sorted(graph.nodes):
                     return f"{name} = {witness_text(value)} is not an order of the nodes"
             env[name] = value
-        if GE.claim_holds(claim.hypotheses, claim.body, env):
+        if GE.claim_holds(plan.hypotheses, plan.body, env):
             return "the claim holds at the solver's counterexample"
     except GE.NotEvaluable as exc:
         return f"the independent evaluator cannot decide it: {exc}"
@@ -380,6 +457,9 @@ def check(claim: Claim, limits) -> Outcome:
         plan = plan_claim(claim)
     except GraphUnsupported as exc:
         return Outcome.unknown(str(exc), method="graphs")
+    undefined = INNER.guard_problem(claim.hypotheses, claim.body)
+    if undefined:
+        return Outcome.unknown(undefined, method="graphs")
     ranges = [range(g.low, g.high + 1) for g in plan.graphs]
     all_sizes = sorted(itertools.product(*ranges), key=lambda t: (sum(t), t))
     if not all_sizes:
@@ -408,24 +488,43 @@ def check(claim: Claim, limits) -> Outcome:
         if found:
             best = min(found, key=lambda f: f.edges)
             witness = renumber(plan, best.witness)
-            if recheck(claim, plan, witness):  # renumbering should never matter; keep the solver's if it does
+            if recheck(claim, plan, witness, best.hints):  # renumbering should never matter; keep the solver's
                 witness = best.witness
-            problem = recheck(claim, plan, witness)
+            problem = recheck(claim, plan, witness, best.hints)
             shown = {name: witness_text(v) for name, v in witness.items()}
+            shown.update({name: witness_text(g) for name, g in INNER.inner_witness(best.hints).items()
+                          if name not in shown})
+            if not problem:  # an `exists!` that fails: the two values (or none) that break it
+                try:
+                    extra = EW.uniqueness_breakers(plan.body, dict(witness))
+                except GE.NotEvaluable:
+                    extra = {}
+                shown.update({k: v for k, v in extra.items() if k not in shown})
+            if problem and problem.startswith("the independent evaluator cannot decide it"):
+                return Outcome(Verdict.UNKNOWN, method="z3 per graph size", witness=shown,
+                               reason=f"z3 found this counterexample, but it is not confirmed without z3: {problem}; "
+                                      "a smaller bound may let the evaluator try every graph")
             if problem:
                 return Outcome(Verdict.UNKNOWN, method="z3 per graph size", witness=shown,
                                reason=f"the solver's counterexample did not survive the independent re-check "
                                       f"({problem}); this is a bug in the graph backend, please report it")
-            if best.fewest:
+            if not plan.graphs and not plan.others:
+                method = "z3: false on the given graphs, re-checked by direct evaluation"
+            elif not plan.graphs:  # no graph variable to minimise: the values the solver found
+                method = "z3: a counterexample, re-checked by direct evaluation"
+            elif best.fewest:
                 method = ("z3: smallest counterexample (fewest nodes, then fewest edges), "
                           "re-checked by direct evaluation")
             else:
                 method = ("z3: a counterexample with the fewest nodes (the time limit stopped the search for fewer "
                           "edges), re-checked by direct evaluation")
-            return Outcome(Verdict.REFUTED, witness=shown, method=method)
+            return Outcome(Verdict.REFUTED, witness=shown, method=method, figure=_figure(witness))
         checked.append(sizes)
     extra = f"; {len(plan.goals)} goals" if len(plan.goals) > 1 else ""
     extra += "".join(f"; {n}" for n in sorted(notes))
+    if not plan.graphs and INNER.graphs_inside(claim):
+        return Outcome(Verdict.VERIFIED, method=f"z3: negation unsat for each value{extra}",
+                       bound=INNER.bound_words(plan))
     if not plan.graphs:
         return _concrete(claim, plan, extra)
     if len(plan.graphs) == 1:

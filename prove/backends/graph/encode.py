@@ -30,7 +30,9 @@ import z3
 
 from prove import ast as A
 from prove.backends.base import Deadline
-from prove.backends.graph.structure import GraphStructure, GraphUnsupported, OutOfTime
+from prove.backends.graph.paths import PathEncoding
+from prove.backends.graph.structure import GraphUnsupported, OutOfTime
+from prove.backends.graph.words import GraphWords, equal_values, node_id
 from prove.backends.graph.z3_terms import (FALSE, SNode, Number, SGraph, SOrder, SSet, canon, conj, const,
                                            count, disj, implies, neg, num)
 from prove.relations import holds
@@ -44,7 +46,7 @@ def _then(first, f, *args):
     yield f(*args)
 
 
-class GraphEncoder(GraphStructure):
+class GraphEncoder(PathEncoding, GraphWords):
     """Graph formulas to Z3 at one size, polarity-aware (see the module docstring); the encoding
     stops with OutOfTime once `deadline` has passed."""
 
@@ -83,6 +85,10 @@ class GraphEncoder(GraphStructure):
         values = [self.term(o, env) for o in e.operands]
         parts = []
         for op, a, b in zip(e.ops, values, values[1:]):
+            same = equal_values(a, b) if op in ("=", "!=") else None
+            if same is not None:
+                parts.append(same if op == "=" else neg(same))
+                continue
             if isinstance(a, SNode) or isinstance(b, SNode):
                 if not (isinstance(a, SNode) and isinstance(b, SNode)) or op not in ("=", "!="):
                     raise GraphUnsupported("nodes are compared with = and != only")
@@ -141,7 +147,7 @@ class GraphEncoder(GraphStructure):
     def topological(self, p: SOrder, g: SGraph):
         if any(u not in p.pos for u in g.nodes):
             return FALSE
-        parts = []
+        parts = [] if p.partial is None else [p.partial]
         for u in g.nodes:
             for v in g.nodes:
                 e = g.edge(u, v)
@@ -163,6 +169,8 @@ class GraphEncoder(GraphStructure):
             if e.id not in env:
                 raise GraphUnsupported(f"{e.id} is not a graph, node, set, order or count here")
             return env[e.id]
+        if isinstance(e, (A.SetLit, A.ListLit)):
+            return self.literal_term(e)
         if isinstance(e, A.Neg):
             return self._arith("-", Fraction(0), self.number(e.operand, env))
         if isinstance(e, A.Card):
@@ -177,11 +185,11 @@ class GraphEncoder(GraphStructure):
         if isinstance(e, A.BinOp):
             left = self.term(e.left, env)
             if isinstance(left, SGraph):
+                edited = self.graph_edit(left, e, env)
+                if edited is not None:
+                    return edited
                 if e.op == "-":
-                    v = self.term(e.right, env)
-                    if not isinstance(v, SNode):
-                        raise GraphUnsupported("G - v removes a node")
-                    return self.minus(left, v.id)
+                    return self.minus(left, self.node(e.right, env))
                 if e.op == "+" and isinstance(e.right, A.Call) and isinstance(e.right.func, A.Name) \
                         and e.right.func.id == "sink" and len(e.right.args) == 1:
                     s = self.term(e.right.args[0], env)
@@ -236,8 +244,10 @@ class GraphEncoder(GraphStructure):
     def call(self, e: A.Call, env: dict):
         name = e.func.id if isinstance(e.func, A.Name) else ""
         args = e.args
-        if name in env and isinstance(env[name], SOrder):
-            p = env[name]
+        if (name in env and isinstance(env[name], SOrder)) or isinstance(e.func, A.Call):  # p(v), reversed(p)(v)
+            p = env[name] if name in env else self.term(e.func, env)
+            if not isinstance(p, SOrder):
+                raise GraphUnsupported("only an order is applied to a node")
             v = self.node(args[0], env)
             pos = p.pos.get(v, 0)
             return Fraction(pos) if isinstance(pos, int) else pos
@@ -278,10 +288,10 @@ class GraphEncoder(GraphStructure):
         return g
 
     def node(self, e: A.Expr, env: dict) -> int:
-        v = self.term(e, env)
-        if not isinstance(v, SNode):
+        v = node_id(self.term(e, env))
+        if v is None:
             raise GraphUnsupported("expected a node")
-        return v.id
+        return v
 
     # ------------------------------------------------------- quantifiers
     def domain_kind(self, b: A.Binder, env: dict):
@@ -300,8 +310,7 @@ class GraphEncoder(GraphStructure):
             if name in self.DOMAINS:
                 return self.DOMAINS[name](self, dom.expr, env)
             if name == "graphs":
-                raise GraphUnsupported(f"{b.name} ranges over graphs inside the claim; only the outer `forall` "
-                                       "may bind graphs")
+                return self._in_inner_graphs(dom.expr, env)
         raise GraphUnsupported(f"the domain of {b.name} is not nodes, subsets, orders or a range of integers")
 
     # The binder domains, one method each: (self, call, env) -> (kind, values) as above.
@@ -335,6 +344,8 @@ class GraphEncoder(GraphStructure):
     def values(self, kind: str, dom, name: str):
         if kind in ("node",):
             return [SNode(u) for u in dom]
+        if kind == "graph":
+            return self.every_graph(dom, name)
         if kind == "int":
             return list(dom)
         if kind == "set":
@@ -385,6 +396,22 @@ class GraphEncoder(GraphStructure):
         if skolem and kind in ("set", "order"):
             value = self.new_set(dom, b.name) if kind == "set" else self.new_order(dom, b.name)
             return inner(value)
+        if skolem and kind == "dfs":
+            return inner(self.new_dfs_order(dom, b.name))
+        if skolem and kind == "bfs":
+            return inner(self.new_bfs_order(*dom, b.name))
+        if kind in ("dfs", "bfs"):
+            raise GraphUnsupported(f"{b.name} would have to range over every run of a search here; "
+                                   "dfs_finish_orders(G) and bfs_orders(G, s) are taken where the claim says `forall` at the top, "
+                                   "or `exists` under a negation")
+        if skolem and kind == "graph":
+            return disj(inner(self.new_inner_graph(b.name, n, loopless)) for n, loopless in dom)
+        if kind == "member":  # nodes of a set: each node, guarded by its membership
+            self._reserve(len(dom.nodes), b.name)
+            parts = ((dom.mem[u], inner(SNode(u))) for u in dom.nodes)
+            if universal:
+                return conj(disj((neg(m), f)) for m, f in parts)
+            return disj(conj((m, f)) for m, f in parts)
         if kind in ("node", "int"):
             self._reserve(len(dom), b.name)
         values = self.values(kind, dom, b.name)
@@ -434,10 +461,22 @@ class GraphEncoder(GraphStructure):
     # What each graph word of prove/vocabulary.py means here, by where it stands in a
     # formula; `graphs`, the outer binder's domain, is read by check.plan_claim.
     PREDICATES = {"edge": _edge, "path": _path, "acyclic": _acyclic, "cycle": _cycle, "source": _source,
-                  "sink": _sink, "topological": _topological}
+                  "sink": _sink, "topological": _topological,
+                  "weakly_connected": GraphWords._weakly_connected}
     TERMS = {"graph": _graph_literal, "nodes": _nodes, "edges": _edges, "card": _card,
-             "indegree": _indegree, "outdegree": _outdegree}
-    DOMAINS = {"nodes": _in_nodes, "orders": _in_orders}
+             "indegree": _indegree, "outdegree": _outdegree,
+             "closure": GraphWords._closure_graph, "reduction": GraphWords._reduction_graph,
+             "reverse": GraphWords._reverse_graph, "undirected": GraphWords._undirected_graph,
+             "topological_orders": GraphWords._topological_orders,
+             "node": GraphWords._node_outside_edit,  # its meaning is the edit G + node(In, Out)
+             # --- paths and traversals (prove/backends/graph/paths.py)
+             "count_paths": PathEncoding._count_paths, "depth": PathEncoding._depth,
+             "descendants": PathEncoding._descendants, "ancestors": PathEncoding._ancestors,
+             "reachable": PathEncoding._reachable, "reversed": PathEncoding._reversed, "dist": PathEncoding._dist}
+    DOMAINS = {"nodes": _in_nodes, "orders": _in_orders,
+               "descendants": PathEncoding._in_member_set, "ancestors": PathEncoding._in_member_set,
+               "reachable": PathEncoding._in_member_set, "dfs_finish_orders": PathEncoding._in_dfs_finish_orders,
+               "bfs_orders": PathEncoding._in_bfs_orders}
 
 
 def distinct(x, y):

@@ -16,7 +16,10 @@ Semantics (the same as docs/language.md, graphs section):
     p(v) is 0 when p does not order v;
   * G - v: G without v and its edges (G itself when v is not a node of G);
   * G + sink(S): G with one new node, numbered one past every node number G was
-    built from, and an edge from each node of S that is a node of G to it.
+    built from, and an edge from each node of S that is a node of G to it;
+  * edge edits, G + node(In, Out), derived graphs, literals and order counts:
+    in `evaluate_words`, plain Python as here;
+  * graphs(..., loopless) contains no graph with an edge u -> u.
 """
 
 from __future__ import annotations
@@ -146,6 +149,8 @@ def _eval(e: A.Expr, env: dict) -> Value:
         return _binop(e, env)
     if isinstance(e, A.Call):
         return _call(e, env)
+    if isinstance(e, (A.SetLit, A.ListLit)):
+        return EW.literal_value(e)
     raise NotEvaluable(f"cannot evaluate {type(e).__name__}")
 
 
@@ -162,6 +167,11 @@ def _compare(e: A.Compare, env: dict) -> bool:
         if isinstance(a, NodeV) or isinstance(b, NodeV):
             if op not in ("=", "!="):
                 raise NotEvaluable("nodes are compared with = and != only")
+            a, b = (NodeV(int(x)) if isinstance(x, Fraction) and x.denominator == 1 else x for x in (a, b))
+            ok = (a == b) if op == "=" else (a != b)
+        elif isinstance(a, (OrderValue, NodeSetValue)) or isinstance(b, (OrderValue, NodeSetValue)):
+            if op not in ("=", "!="):
+                raise NotEvaluable("orders and sets are compared with = and != only")
             ok = (a == b) if op == "=" else (a != b)
         else:
             ok = {"=": a == b, "!=": a != b, "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
@@ -173,6 +183,11 @@ def _compare(e: A.Compare, env: dict) -> bool:
 def _binop(e: A.BinOp, env: dict) -> Value:
     left = _eval(e.left, env)
     if isinstance(left, GraphValue):
+        edited = EW.edit(left, e, env)
+        if edited is not None:
+            return edited
+        if e.op == "-" and isinstance(e.right, A.Num):
+            return left.minus(_node(e.right, env))
         if e.op == "-":
             v = _eval(e.right, env)
             if not isinstance(v, NodeV):
@@ -215,6 +230,8 @@ def _graph(e: A.Expr, env: dict) -> GraphValue:
 
 def _node(e: A.Expr, env: dict) -> int:
     v = _eval(e, env)
+    if isinstance(v, Fraction) and isinstance(e, A.Num) and v.denominator == 1 and v >= 1:
+        return int(v)  # a node numeral
     if not isinstance(v, NodeV):
         raise NotEvaluable("expected a node")
     return v.id
@@ -242,6 +259,11 @@ def _call(e: A.Call, env: dict) -> Value:
     name = _fname(e)
     if name in env and isinstance(env[name], OrderValue):
         return Fraction(env[name].position(_node(e.args[0], env)))
+    if isinstance(e.func, A.Call):  # reversed(p)(v)
+        p = _eval(e.func, env)
+        if not isinstance(p, OrderValue):
+            raise NotEvaluable("only an order is applied to a node")
+        return Fraction(p.position(_node(e.args[0], env)))
     meaning = CALLS.get(name)
     if meaning is None:
         raise NotEvaluable(f"{name or 'this'}(...) is not defined on graphs")
@@ -342,6 +364,9 @@ def domain_values(binder: A.Binder, env: dict) -> list:
         lo, hi = _number(dom.low, env), _number(dom.high, env)
         return [Fraction(k) for k in range(int(lo), int(hi) + 1)]  # whole numbers in between
     if binder.kind == "in" and isinstance(dom, A.SetDomain) and isinstance(dom.expr, A.Call) \
+            and _fname(dom.expr) == "graphs":
+        return _in_graphs(dom.expr, env, tuple(env.get(HINTS, {}).get(binder.name, ())))
+    if binder.kind == "in" and isinstance(dom, A.SetDomain) and isinstance(dom.expr, A.Call) \
             and _fname(dom.expr) in DOMAINS:
         return DOMAINS[_fname(dom.expr)](dom.expr, env)
     raise NotEvaluable("this quantifier's domain is not a finite set of nodes, subsets or orders")
@@ -358,34 +383,54 @@ def _in_orders(e: A.Call, env: dict) -> list:
     return [OrderValue(seq) for seq in itertools.permutations(g.nodes)]
 
 
+HINTS = "#hints"  # env key (no claim can spell it): binder name -> graphs to try first
+GRAPHS_ENUMERATED = 3  # a quantifier over graphs inside a claim is enumerated up to this many nodes
+
+
 @dataclass(frozen=True)
 class GraphRange:
     """The graphs of `graphs(...)`: every directed graph with low..high nodes.  It
-    answers `in`; it is never enumerated (a claim binds graphs only outermost,
-    and the solver, not this evaluator, covers the range)."""
+    answers `in`.  The outer binder's range is never enumerated (the solver covers
+    it); a graph quantified inside a claim is iterated as its hints (graphs the
+    caller proposes, each checked to be in the range), then, for sizes up to
+    GRAPHS_ENUMERATED, every graph; beyond that the iteration stops with
+    NotEvaluable, so a quantifier is decided only by a value really in its range."""
 
     low: int
     high: int
+    loopless: bool = False  # `graphs(..., loopless)`: no edge u -> u
+    hints: tuple = ()
 
     def __contains__(self, g) -> bool:
-        return isinstance(g, GraphValue) and self.low <= len(g.nodes) <= self.high
+        return (isinstance(g, GraphValue) and self.low <= len(g.nodes) <= self.high
+                and not (self.loopless and any(a == b for (a, b) in g.edges)))
 
     def __iter__(self):
-        raise NotEvaluable("a quantifier over all graphs is not evaluated on one graph")
+        yield from (g for g in self.hints if g in self)
+        if self.high > GRAPHS_ENUMERATED:
+            raise NotEvaluable(f"a quantifier over all graphs with up to {self.high} nodes is not enumerated here")
+        for n in range(self.low, self.high + 1):
+            cells = [(u, v) for u in range(1, n + 1) for v in range(1, n + 1)]
+            for mask in range(1 << len(cells)):
+                g = GraphValue.make(n, {c for i, c in enumerate(cells) if mask >> i & 1})
+                if g in self:  # a loopless range leaves out the graphs with a self-loop
+                    yield g
 
 
-def _in_graphs(e: A.Call, env: dict) -> GraphRange:
+def _in_graphs(e: A.Call, env: dict, hints: tuple = ()) -> GraphRange:
     """`graphs(nodes <= 6)`, `graphs(2 <= nodes <= 6)`, `graphs(nodes = 3)`: at least one
     node unless the bound says otherwise (`0 <= nodes`)."""
-    bound = e.args[0] if len(e.args) == 1 else None
+    loopless = len(e.args) == 2 and isinstance(e.args[1], A.Name) and e.args[1].id in ("loopless", "simple")
+    bound = e.args[0] if len(e.args) == 1 or loopless else None
     if not isinstance(bound, A.Compare):
         raise NotEvaluable("graphs(...) takes a bound on the number of nodes")
     low, high = 1, None
     for op, a, b in zip(bound.ops, bound.operands, bound.operands[1:]):
-        number, name_right = (a, True) if isinstance(b, A.Name) else (b, False)
-        if not isinstance(number, A.Num) or number.value.denominator != 1 or op not in ("<", "<=", "="):
+        number, name_right = (a, True) if _is_nodes(b) else (b, False)
+        value = _number(number, env)  # a whole number, or an integer variable bound outside
+        if value.denominator != 1 or op not in ("<", "<=", "="):
             raise NotEvaluable("graphs(...) takes a bound on the number of nodes")
-        k = int(number.value)
+        k = int(value)
         if op == "=":
             low = high = k
         elif name_right:  # k < nodes, k <= nodes
@@ -394,7 +439,11 @@ def _in_graphs(e: A.Call, env: dict) -> GraphRange:
             high = k - 1 if op == "<" else k
     if high is None:
         raise NotEvaluable("graphs(...) needs an upper bound on the number of nodes")
-    return GraphRange(max(low, 0), high)
+    return GraphRange(max(low, 0), high, loopless, hints)
+
+
+def _is_nodes(e: A.Expr) -> bool:
+    return isinstance(e, A.Name) and e.id == "nodes"
 
 
 # What each graph word means as a binder's domain: (call, env) -> the values.
@@ -431,3 +480,16 @@ def _quant(kind: str, binders: tuple, body: A.Expr, env: dict) -> bool:
 def claim_holds(hypotheses, body: A.Expr, env: dict) -> bool:
     """The claim's matrix (hypotheses -> body) at one assignment of its outer variables."""
     return (not all(holds(h, env) for h in hypotheses)) or holds(body, env)
+
+
+# --- graph words: edits, derived graphs, literals and counts (their own module)
+from prove.backends.graph import evaluate_words as EW  # noqa: E402
+
+CALLS.update(EW.WORDS)
+
+# The path and traversal words (count_paths, depth, descendants, dfs_finish_orders, ...)
+# have their meanings in a module of their own, read into the tables here.
+from prove.backends.graph import evaluate_paths as _paths  # noqa: E402
+
+CALLS.update(_paths.CALLS)
+DOMAINS.update(_paths.DOMAINS)

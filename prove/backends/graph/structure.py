@@ -146,7 +146,7 @@ class GraphStructure:
         of a graph G whose edges include H's (same edge variables), as in H = G - v.
 
         By induction on the squaring rounds: round 0 is an edge of H, which is an
-        edge of G, inside R; a later round joins two earlier ones, inside R by
+        edge of G (the same variable, or a constant edge of G as in G + edge(u, v)), inside R; a later round joins two earlier ones, inside R by
         transitivity.  A pair is linked only when every way of building it is
         linked (or syntactically false), so each added clause is a consequence of
         the constraints already there and changes no answer; it saves the solver
@@ -158,7 +158,8 @@ class GraphStructure:
             for h, levels in self._levels.values():
                 linked = set()
                 for (a, b), e in levels[0].items():
-                    if a in inside and b in inside and (e is FALSE or e is g.E[(a, b)] or e.eq(g.E[(a, b)])):
+                    if a in inside and b in inside and (e is FALSE or g.E[(a, b)] is TRUE or e is g.E[(a, b)]
+                                                        or e.eq(g.E[(a, b)])):
                         linked.add((a, b))
                 for k, level in enumerate(levels):
                     if k > 0:

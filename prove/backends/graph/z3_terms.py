@@ -104,6 +104,7 @@ class SOrder:
     pos: dict  # node -> z3 Int or Python int
     graph_key: tuple = ()
     depth: int = 0  # universal expansions it sits under
+    partial: object = None  # a z3 Bool "every node is ordered" when some may have position 0 (a BFS order)
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from prove.backends.identity.instances import (
 )
 from prove.backends.identity.sympy_translate import ToSympy, is_matrix
 from prove.backends.identity.undefined import outside_domain
+from prove.figure import sides_figure
 from prove.verdict import Outcome, Verdict
 
 POOL = [sp.Integer(v) for v in (0, 1, -1, 2, -2, 3)] + [sp.Rational(1, 2), sp.Rational(-1, 2),
@@ -188,7 +189,21 @@ def refutation(claim: Claim, inst: Instance, goal: Goal, point: dict, method: st
         return Outcome.unknown("a counterexample was found but did not survive the independent re-check "
                                f"({describe_instance(inst.values)})", method="sympy")
     return Outcome(Verdict.REFUTED, method=method + ", re-checked", witness=shown,
-                   reason=why_it_fails(goal, point))
+                   reason=why_it_fails(goal, point), figure=_figure(goal, point))
+
+
+def _figure(goal: Goal, point: dict):
+    """Both sides and the witness, for the report's picture along a line through it."""
+    if is_matrix(goal.lhs) or is_matrix(goal.rhs):
+        return None
+    lhs, rhs = (sp.Integer(e) if isinstance(e, int) else e for e in (goal.lhs, goal.rhs))
+    if not (isinstance(lhs, sp.Basic) and isinstance(rhs, sp.Basic)):
+        return None
+    free = sorted(lhs.free_symbols | rhs.free_symbols, key=lambda s: s.name)
+    if not free or any(s not in point or not getattr(point[s], "is_Rational", False) for s in free):
+        return None
+    return sides_figure([s.name for s in free], lhs, rhs, [point[s] for s in free],
+                        label=goal.entry and f"entry {goal.entry}")
 
 
 def why_it_fails(goal: Goal, point: dict) -> Optional[str]:
