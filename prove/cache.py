@@ -18,11 +18,14 @@ the new file and line.  They are kept beside the entry ("the place"), and a
 result whose text depends on them (calc steps, any mention of a line, a
 column or a file name of the old place) is used only at the same place.
 
-Soundness.  Only definite verdicts are stored: `proved`, `verified` and
+Soundness.  Stored are the definite verdicts, `proved`, `verified` and
 `refuted` (a refutation already re-checked by exact evaluation when it was
-made).  `unknown` is never stored, since it may come from a time limit, a
-memory cap, a loaded machine or an internal error, and a later run may
-decide it; `error` is cheap to find again.  A key covers every input of the
+made), and the `unknown`s that `backends.base.check` marks settled: reached
+while no deadline cut work short and no solver ran under a time budget, with
+no caught failure in their reason ("this method cannot decide": the same
+inputs give it again).  Any other `unknown` is never stored, since it may
+come from a time limit, a solver budget, a memory cap, a loaded machine or an
+internal error, and a later run may decide it; `error` is cheap to find again.  A key covers every input of the
 check, so a hit is the verdict the same code gave the same claim under the
 same limits.  Every entry is signed with a key only this user holds (an
 HMAC with a random secret kept outside the checked tree, `~/.config/prove/cache.key`
@@ -61,8 +64,8 @@ CACHE_DIR_NAME = ".prove_cache"
 DB_NAME = "results.sqlite"
 ENV_DIR = "PROVE_CACHE_DIR"
 ENV_KEY = "PROVE_CACHE_KEY"  # the file holding this user's signing key
-SCHEMA = 2
-TABLE = "results_v2"  # entries of schema 1 carried no signature
+SCHEMA = 3
+TABLE = "results_v3"  # entries of schema 1 carried no signature; of 2, no settled unknowns
 STORED = (Verdict.PROVED, Verdict.VERIFIED, Verdict.REFUTED)
 _PLACE_WORDS = re.compile(r"\b(line|lines|column)\b")
 
@@ -186,8 +189,8 @@ class KeyMaker:
 
 
 def outcome_to_json(o: Outcome) -> dict:
-    return {"verdict": o.verdict.value, "method": o.method, "witness": o.witness, "bound": o.bound,
-            "reason": o.reason, "internal": o.internal,
+    return {"verdict": o.verdict.value, "settled": o.settled, "method": o.method, "witness": o.witness,
+            "bound": o.bound, "reason": o.reason, "internal": o.internal,
             "steps": [{"line": s.line, "verdict": s.verdict.value, "witness": s.witness, "reason": s.reason,
                        "method": s.method, "text": s.text} for s in o.steps],
             "repair": None if o.repair is None else {"condition": o.repair.condition,
@@ -198,7 +201,7 @@ def outcome_to_json(o: Outcome) -> dict:
 def outcome_from_json(d: dict) -> Outcome:
     repair = d["repair"]
     return Outcome(Verdict(d["verdict"]), method=d["method"], witness=d["witness"], bound=d["bound"],
-                   reason=d["reason"], internal=bool(d["internal"]),
+                   reason=d["reason"], internal=bool(d["internal"]), settled=bool(d["settled"]),
                    steps=tuple(Step(line=s["line"], verdict=Verdict(s["verdict"]), witness=s["witness"],
                                     reason=s["reason"], method=s["method"], text=s["text"]) for s in d["steps"]),
                    repair=None if repair is None else Repair(repair["condition"], Verdict(repair["verdict"])),
@@ -207,7 +210,7 @@ def outcome_from_json(d: dict) -> Outcome:
 
 def storable(o: Outcome) -> Optional[str]:
     """The stored text of an outcome, or None when it must not be stored (see the module's docstring)."""
-    if o.internal or o.verdict not in STORED:
+    if not final(o):
         return None
     try:
         text = json.dumps(outcome_to_json(o), sort_keys=True)
@@ -216,6 +219,11 @@ def storable(o: Outcome) -> Optional[str]:
     except (TypeError, ValueError, KeyError):
         return None
     return text
+
+
+def final(o: Outcome) -> bool:
+    """A definite verdict, or a settled unknown: the same key gives it again."""
+    return not o.internal and (o.verdict in STORED or (o.verdict is Verdict.UNKNOWN and o.settled))
 
 
 def _depends_on_place(text: str, names: list[str]) -> bool:
@@ -260,6 +268,8 @@ class ResultCache:
         self._db: Optional[sqlite3.Connection] = None
         self._secret: Optional[bytes] = None
         self.broken = False
+        self.task_keys: dict[int, tuple] = {}  # id(task) -> its key, place and names, in this run
+        self.final_keys: set[str] = set()  # keys answered from the cache or stored in this run
 
     def _conn(self) -> Optional[sqlite3.Connection]:
         if self._db is None and not self.broken:
@@ -291,12 +301,13 @@ class ResultCache:
             if results[i] is not None:
                 continue
             try:
-                keys[i] = maker.key(task.job)
+                keys[i] = self.task_keys[id(task)] = maker.key(task.job)
             except Uncacheable:
                 continue
             hit = self.get(*keys[i][:2])
             if hit is not None:
                 results[i] = replace(result_of(task, hit, 0.0), cached=True)
+                self.final_keys.add(keys[i][0])
         return keys
 
     def get(self, key: str, place: str) -> Optional[Outcome]:
@@ -315,13 +326,14 @@ class ResultCache:
             outcome = outcome_from_json(json.loads(text))
         except (sqlite3.Error, ValueError, KeyError, TypeError):
             return None
-        return outcome if outcome.verdict in STORED and not outcome.internal else None
+        return outcome if final(outcome) else None
 
     def put(self, key: str, place: str, names: list[str], outcome: Outcome, seconds: float) -> None:
         text = storable(outcome)
         db = self._conn()
         if text is None or db is None:
             return
+        self.final_keys.add(key)
         try:
             names_text = json.dumps(names)
             db.execute(f"INSERT OR REPLACE INTO {TABLE} VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -206,3 +206,16 @@ def pytest_runtest_makereport(item, call):
 
 def pytest_configure(config) -> None:
     config.addinivalue_line("markers", "claims: a claim from a *.claims file, checked by prove")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """Under `pytest -n N`, a claim file goes whole to one worker (as `--dist loadfile`), since
+    its claims are checked in one batch: split across workers, each would check all of them.
+    An explicit `--dist` is kept."""
+    if config.getoption("dist", "load") != "load" or any(
+            a == "--dist" or a.startswith("--dist=") or a.startswith("-d") for a in config.invocation_params.args):
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    return LoadFileScheduling(config, log)

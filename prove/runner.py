@@ -593,8 +593,12 @@ def check_paths(paths, limits: Limits = Limits(), jobs: int = 1, on_result=None,
                 on_start=None, markdown: bool = False, cache=None) -> list[Result]:
     """Check every claim under `paths` (UsageError when a path is missing);
     `markdown`: folders give their Markdown files with `claims` blocks too."""
+    files = collect(paths, markdown)
+    if cache is not None:  # an unchanged file is answered from its file entry, unread
+        from prove.filecache import check_files
+        return check_files(files, limits, jobs, on_result, on_start, cache)
     tasks: list[Task] = []
-    for f in collect(paths, markdown):
+    for f in files:
         tasks.extend(tasks_for_file(f))
     if on_start:
         on_start(tasks)

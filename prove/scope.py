@@ -9,6 +9,8 @@ names a binder would capture is an error at the use), within a size limit.
 
 from __future__ import annotations
 
+import hashlib
+import io
 from dataclasses import replace
 from pathlib import Path
 from typing import Optional
@@ -18,6 +20,14 @@ from prove.claim import LemmaEntry, ModuleContext
 from prove.errors import ElaborationError, ProveError
 
 LEMMA_DIR = Path(__file__).parent / "lemmas"
+# While a list (prove.filecache sets it around one file's reading): every `use` resolved, and
+# every file a `use` read, so that a result cache can tell whether they are still the same.
+USE_LOG: Optional[list] = None
+
+
+def _log(*record) -> None:
+    if USE_LOG is not None:
+        USE_LOG.append(list(record))
 
 
 def error_at(node, message: str, expected: Optional[str] = None) -> ElaborationError:
@@ -40,12 +50,14 @@ def load_use(use: A.Use, path: str, ctx: ModuleContext, seen: Optional[dict] = N
         if Path(use.target).is_absolute() or Path(use.target).suffix != ".claims":
             raise error_at(use, f"`use` takes a relative path to a .claims file, not {use.target!r}", where)
         target = (root / use.target).resolve()
+        _log("resolve", path, use.target, True, str(root), str(target), target.is_file())
         if not target.is_relative_to(root):
             raise error_at(use, f"{use.target!r} is outside the folder of {Path(path).name}", where)
         if not target.is_file():
             raise error_at(use, f"cannot find the file {use.target!r} next to {Path(path).name}", where)
     else:
         target = (LEMMA_DIR / f"{use.target}.claims").resolve()
+        _log("resolve", path, use.target, False, "", str(target), target.is_file())
         if not target.is_file():
             known = sorted(p.stem for p in LEMMA_DIR.glob("*.claims"))
             raise error_at(use, f"no lemma file named {use.target!r}",
@@ -55,11 +67,14 @@ def load_use(use: A.Use, path: str, ctx: ModuleContext, seen: Optional[dict] = N
         return
     own = seen[str(target)] = ModuleContext()
     try:
-        text = target.read_text(encoding="utf-8")
+        data = target.read_bytes()
+        _log("content", str(target), hashlib.sha256(data).hexdigest())
+        text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8").read()  # as read_text: universal newlines
         module = parse(text, str(target))
     except ProveError as exc:
         raise error_at(use, f"{target.name} does not parse: {exc.describe()} (line {exc.span.line})")
     except (OSError, UnicodeDecodeError) as exc:
+        _log("content", str(target), "unreadable")
         raise error_at(use, f"cannot read {target.name}: {exc}", "a readable UTF-8 claims file")
     for item in module.items:
         if isinstance(item, A.Use):

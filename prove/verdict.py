@@ -60,6 +60,7 @@ class Outcome:
     steps: tuple[Step, ...] = ()
     internal: bool = False  # the tool itself failed (a bug to report), not the claim or a limit
     repair: Optional[Repair] = None  # of a refuted claim: what would make it hold, itself checked
+    settled: bool = False  # an unknown no time limit, solver budget or memory cap played a part in
     figure: Optional[Figure] = None  # what the HTML report draws; never part of the verdict
 
     @staticmethod

@@ -6,6 +6,7 @@ cache folder (tests/conftest.py and `tmp_path`); nothing here depends on time.""
 import json
 import multiprocessing as mp
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -164,22 +165,69 @@ def test_changing_the_limits_or_the_tool_checks_again(project, tmp_path, monkeyp
     assert not cached(run([project / "main.claims"], tmp_path / "c"))
 
 
-def test_unknown_and_errors_are_never_stored(tmp_path):
+def test_errors_and_unsettled_unknowns_are_never_stored_settled_unknowns_are(tmp_path):
     p = tmp_path / "u.claims"
     p.write_text("claim wrong_witness:\n  exists x in R: x^2 = 4\n  witness x = 3\n  expect unknown\n\n"
+                 "claim by_z3:\n  forall x in R: sin(x) <= 1 by z3\n  expect unknown\n\n"
                  "claim bad: forall x in R: x +\n\nclaim ill: diff(x^2) = 2*x\n")
     first = run([p], tmp_path / "c")
-    assert first["wrong_witness"].verdict is Verdict.UNKNOWN
-    assert {r.verdict for n, r in first.items() if n != "wrong_witness"} == {Verdict.ERROR}
-    assert not cached(run([p], tmp_path / "c"))
+    assert first["wrong_witness"].verdict is first["by_z3"].verdict is Verdict.UNKNOWN
+    assert {r.verdict for n, r in first.items() if n not in ("wrong_witness", "by_z3")} == {Verdict.ERROR}
+    second = run([p], tmp_path / "c")
+    # "the witness fails" owes nothing to time, nor "Z3 refuses sin" (Z3 answered every check
+    # it was asked): the same inputs give them again.  Errors get no claim entry: the file's
+    # own entry (prove.filecache) gives them back while its text is unchanged.
+    assert cached(second) == set(first)
+    db = sqlite3.connect(tmp_path / "c" / DB_NAME)
+    assert db.execute(f"SELECT COUNT(*) FROM {TABLE}").fetchone()[0] == 2
+    db.close()
+    assert second["wrong_witness"].reason == first["wrong_witness"].reason
     for outcome in (Outcome.unknown("time limit of 10 s exceeded; raise it with --timeout, or split the claim"),
                     Outcome.unknown("the memory limit of 4096 MB was exceeded"),
+                    Outcome(Verdict.UNKNOWN, reason="the method cannot decide this"),  # not settled
+                    Outcome(Verdict.UNKNOWN, reason="x", internal=True, settled=True),
                     Outcome.internal_error("the checker failed: ValueError: x"),
                     Outcome(Verdict.PROVED, internal=True)):
         assert storable(outcome) is None
         store = ResultCache(tmp_path / "direct")
         store.put("k", "p", [], outcome, 1.0)
         assert store.get("k", "p") is None
+
+
+def test_an_unknown_reached_after_a_deadline_passed_is_not_settled(monkeypatch):
+    """A clock that jumps a minute at each reading: every deadline has passed when it is
+    looked at, as on a machine too loaded to finish.  That unknown must not be settled."""
+    import itertools
+
+    import prove.backends.base as base
+    from prove.parser import parse
+    from prove.runner import Job
+
+    claim = Job(parse("claim c: forall x in R: exp(x) >= 1 + x").items[0], "<t>").elaborate()
+    assert base.check(claim, Limits()).verdict is Verdict.PROVED  # given its time
+    ticks = itertools.count()
+    monkeypatch.setattr(base, "clock", lambda: 60.0 * next(ticks))
+    out = base.check(claim, Limits())
+    assert out.verdict is Verdict.UNKNOWN and not out.settled
+    assert storable(out) is None
+    monkeypatch.setattr(base, "_UNSETTLED", re.compile("(?!)"))  # the deadline alone must tell
+    assert not base.check(claim, Limits()).settled
+
+
+def test_an_unknown_after_z3_answered_unknown_is_not_settled(monkeypatch):
+    """Z3 answering unknown (as it does at its time budget or memory cap) to any check
+    makes the claim's unknown unsettled; answering every check, it stays settled."""
+    import prove.backends.base as base
+    from prove.parser import parse
+    from prove.runner import Job
+
+    claim = Job(parse("claim c: forall x in R: sin(x) <= 1 by z3").items[0], "<t>").elaborate()
+    assert base.check(claim, Limits()).settled
+    assert base._watch_z3()
+    monkeypatch.setitem(base._Z3_CALLS, "Z3_solver_check_assumptions", lambda *args: 0)  # Z3_L_UNDEF
+    monkeypatch.setattr(base, "_UNSETTLED", re.compile("(?!)"))  # the count alone must tell
+    out = base.check(claim, Limits())
+    assert out.verdict is Verdict.UNKNOWN and not out.settled
 
 
 def test_a_time_limit_unknown_is_checked_again_next_time(tmp_path, monkeypatch):

@@ -8,8 +8,9 @@ A backend's entry is `check(claim, limits) -> Outcome`.  A family without a back
 from __future__ import annotations
 
 import importlib
+import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from prove.claim import Claim, Family
 from prove.verdict import Outcome, Verdict
@@ -33,6 +34,43 @@ def clock() -> float:
     the CPU seconds of this process (all its threads, Z3's included), which a
     loaded machine does not stretch the way it stretches wall time."""
     return time.process_time()
+
+
+_BUDGETED = [0]  # times a deadline cut work short or bounded a solver, in this process
+
+
+def budgeted() -> int:
+    """How often, in this process, a deadline has cut work short, a solver call has
+    answered unknown, or a solver was given a budget that cannot be watched: an
+    `unknown` reached while this stayed put owes nothing to time."""
+    return _BUDGETED[0]
+
+
+_Z3_WATCH: list = []  # [True] once Z3's checks are counted, [False] when they cannot be
+_Z3_CALLS: dict = {}  # the C API functions wrapped, by name
+
+
+def _watch_z3() -> bool:
+    """Count every Z3 check in this process that answers unknown (its time budget, its memory
+    or its incompleteness): wrapped where `Solver.check` and `Optimize.check` call Z3's C API."""
+    if not _Z3_WATCH:
+        try:
+            import z3.z3 as api
+
+            for name in ("Z3_solver_check_assumptions", "Z3_optimize_check"):
+                _Z3_CALLS[name] = getattr(api, name)
+
+                def counted(*args, _name=name):
+                    answer = _Z3_CALLS[_name](*args)
+                    if answer not in (-1, 1):  # Z3_L_FALSE, Z3_L_TRUE: anything else is undecided
+                        _BUDGETED[0] += 1
+                    return answer
+
+                setattr(api, name, counted)
+            _Z3_WATCH.append(True)
+        except (ImportError, AttributeError):
+            _Z3_WATCH.append(False)
+    return _Z3_WATCH[0]
 
 
 class CannotDecide(Exception):
@@ -63,10 +101,16 @@ class Deadline:
     at: float
 
     def left(self) -> float:
-        return max(0.0, self.at - clock())
+        left = max(0.0, self.at - clock())
+        if not left:
+            _BUDGETED[0] += 1
+        return left
 
     def passed(self) -> bool:
-        return clock() >= self.at
+        if clock() >= self.at:
+            _BUDGETED[0] += 1
+            return True
+        return False
 
     def share(self, fraction: float) -> "Deadline":
         """A deadline for a part of the work: `fraction` of the time left."""
@@ -76,13 +120,28 @@ class Deadline:
         """A Z3 `timeout` for a call that must end by this deadline, at most `cap`
         seconds.  Z3 counts wall time, which a loaded machine stretches past CPU
         time: the call then ends early with `unknown`, never with a wrong answer."""
+        if not _watch_z3():  # then any budgeted call may have stopped for lack of time
+            _BUDGETED[0] += 1
         return max(1, int(min(self.left(), cap) * 1000))
 
 
 def check(claim: Claim, limits: Limits = Limits(), suggest: bool = True) -> Outcome:
     """The claim's outcome; a refuted one with what would make it hold
     (`prove.repair`) when `suggest` and the claim's time allow."""
-    start = clock()
+    start, budgeted_before = clock(), budgeted()
+    outcome = _check(claim, limits, suggest, start)
+    if outcome.verdict is Verdict.UNKNOWN and not outcome.internal and budgeted() == budgeted_before \
+            and not any(_UNSETTLED.search(text or "") for text in [outcome.reason, *(s.reason for s in outcome.steps)]):
+        outcome = replace(outcome, settled=True)
+    return outcome
+
+
+# A backend that caught an exception (a MemoryError under the memory cap among them) says so in
+# its reason: such an unknown may not come again, so it is never settled.
+_UNSETTLED = re.compile(r"Error\b|Exception\b|\b(failed|memory|time|timeout|limit|canceled)\b", re.IGNORECASE)
+
+
+def _check(claim: Claim, limits: Limits, suggest: bool, start: float) -> Outcome:
     module_name = BACKENDS.get(claim.family)
     try:
         module = importlib.import_module(module_name) if module_name else None
