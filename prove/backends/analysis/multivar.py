@@ -56,7 +56,7 @@ class Answer:
     value: Optional[bool]
     why: str
     curve: Optional[dict] = None
-    path: tuple = ()  # for False: the curve's points p + h(t), one expression per coordinate in Symbol("t")
+    path: tuple = ()  # for False: the curve's points p + h(t), one expression per coordinate in a Dummy t
 
 
 @dataclass(frozen=True)
@@ -294,7 +294,7 @@ def extremum_nd(body, syms: list, pt: list, kind: str, names: list, name: str = 
             side = "on both sides" if m % 2 == 0 else "on one side"
             why = (f"{intro}along the {shape} {where} through {at}, {diff} = {lowest}, "
                    f"{'below' if want_min else 'above'} {name}({at}) {side} arbitrarily close to it: no {word}")
-        t = sp.Symbol("t")
+        t = sp.Dummy("t")
         return Answer(False, why, text, tuple(v + h for v, h in zip(pt, curve.at(t))))
     if verdict == "degenerate":
         reason = (f"{intro}the lowest-degree part {form} is only {'positive' if want_min else 'negative'} semidefinite, "
