@@ -134,6 +134,11 @@ class _Elaborator(TypeChecker):
                 raise _err(hint, *unknown_lemma(hint.arg, self.ctx.lemmas))
             if hint.arg not in self._cited:
                 self._cited[hint.arg] = _cite(hint.arg, self.ctx.lemmas[hint.arg], self.depth)
+        elif hint.kind == "induction":
+            from prove.backends.graph.moves import check_hint  # the moves an induction over graphs takes
+            problem = check_hint(hint)
+            if problem:
+                raise _err(hint, *problem)
         elif hint.kind == "by" and hint.name not in ("sympy", "z3", "cases", "lemma", "algebra", "chain_rule"):
             raise _err(hint, f"unknown hint `by {hint.name}`", "by sympy, by z3, by lemma NAME or by cases")
 
