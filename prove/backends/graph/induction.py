@@ -183,8 +183,10 @@ def _library(name: str):
     return None
 
 
-def step_query(claim: Claim, gvar, move, lemmas, drop_hypothesis: bool = False, skip=frozenset()):
-    """The negated step as a list of Z3 assertions (tests run its twin checks)."""
+def step_query(claim: Claim, gvar, move, lemmas, drop_hypothesis: bool = False, skip=frozenset(),
+               goal: bool = True):
+    """The negated step as a list of Z3 assertions; tests run its twin checks (without the
+    induction hypothesis, without the negated goal)."""
     t = Translator(skip=frozenset(skip))
     g = t.base_graph(gvar.name)
     v = t.node("removed")
@@ -205,7 +207,8 @@ def step_query(claim: Claim, gvar, move, lemmas, drop_hypothesis: bool = False, 
         (lvar,) = [x for x in lemma.variables if isinstance(x.sort, S.Graph)]
         lprop = property_of(lemma, lvar)
         facts += [t.formula(lprop, {lvar.name: h}, +1) for h in (g, gm)]
-    facts.append(z3.Not(t.formula(prop, {gvar.name: g}, -1)))
+    if goal:
+        facts.append(z3.Not(t.formula(prop, {gvar.name: g}, -1)))
     facts += t.resolve_deferred()
     return t.axioms + facts
 
@@ -251,7 +254,7 @@ def _step(claim: Claim, gvar, move, lemmas, deadline):
         if deadline.passed():
             reasons.append(f"{name}: time limit")
             break
-        part = deadline.share(1 / (len(tries) - k))  # an equal share of what is left
+        part = deadline.share(0.5 if k < len(tries) - 1 else 1.0)
         s = z3.Solver()
         s.set("smt.ematching", ematching)
         s.set("smt.random_seed", seed)
