@@ -247,6 +247,22 @@ def _binders(e: A.Expr):
 
 
 def _step(claim: Claim, gvar, move, lemmas, deadline):
+    """The step for each part of the claim (`A <-> B` is A -> B and B -> A; each part is a
+    claim about every finite graph, proved by its own induction), as `_step_one`."""
+    from prove.backends.graph.check import split_goals  # late: check imports this module
+    goals = split_goals(claim.body)
+    used = []
+    for k, goal in enumerate(goals):
+        part = dataclasses.replace(claim, body=goal)
+        status, reason = _step_one(part, gvar, move, lemmas, deadline.share(1 / (len(goals) - k)))
+        if status != "unsat":
+            where = f"part {k + 1} of {len(goals)}: " if len(goals) > 1 else ""
+            return status, where + reason
+        used.append(reason)
+    return "unsat", "; ".join(dict.fromkeys(used)) + (f"; {len(goals)} parts" if len(goals) > 1 else "")
+
+
+def _step_one(claim: Claim, gvar, move, lemmas, deadline):
     """("unsat", attempt) | ("sat", "") | ("unknown", reasons)."""
     reasons, saw_sat = [], False
     tries = attempts(claim)
