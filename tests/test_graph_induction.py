@@ -40,8 +40,7 @@ def step(claim, **kw):
     (gvar,) = [v for v in claim.variables if isinstance(v.sort, S.Graph)]
     (hint,) = [h for h in claim.hints if h.kind == "induction"]
     move = MOVES[read_hint(hint)[1]]
-    lemmas = [I._library(n) for n in ([move.existence] if move.existence else [])]
-    lemmas += [c.claim for c in claim.lemmas.values()]
+    lemmas = [c.claim for c in claim.lemmas.values()]
     answers = []
     for _, skip, ematching, seed in I.attempts(claim):
         s = z3.Solver()

@@ -27,7 +27,6 @@ part that failed.
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import z3
 
@@ -44,7 +43,6 @@ from prove.verdict import Outcome, Verdict
 BOUND = 5  # nodes of the bounded search that runs before the induction
 BOUNDED_SHARE = 0.3  # of the claim's time
 LEMMA_SHARE = 0.6  # of the time left, for the proofs of the lemmas a step uses (not yet proved in this process)
-LEMMA_FILE = Path(__file__).resolve().parents[2] / "lemmas" / "dag.claims"
 _PROVED: dict = {}  # (path, name, body) -> method line of a lemma proved in this process
 
 
@@ -155,9 +153,9 @@ def _lemma(claim: Claim, name: str, limits: Limits, stack: tuple):
     if name in stack:
         return None, "it is used in its own proof"
     cited = claim.lemmas.get(name)
-    lemma = cited.claim if cited is not None else _library(name)
+    lemma = cited.claim if cited is not None else None
     if lemma is None:
-        return None, cited.reason if cited is not None else f"{name} is not in {LEMMA_FILE.name}"
+        return None, cited.reason if cited is not None else f"{name} is not cited"
     graphs = [v for v in lemma.variables if isinstance(v.sort, S.Graph)]
     if len(graphs) != 1 or graphs[0].sort.high is not None:
         return None, "only lemmas about every finite graph (`forall G in graphs`) are used in an induction step"
@@ -168,19 +166,6 @@ def _lemma(claim: Claim, name: str, limits: Limits, stack: tuple):
             return None, outcome.reason or outcome.verdict.value
         _PROVED[key] = outcome.method
     return lemma, ""
-
-
-def _library(name: str):
-    """An elaborated lemma of the dag library (the existence of a source or a sink)."""
-    from prove.elaborate import elaborate
-    from prove.parser import parse
-    from prove.scope import module_context, without
-    module = parse(LEMMA_FILE.read_text(encoding="utf-8"), str(LEMMA_FILE))
-    ctx, _ = module_context(module, str(LEMMA_FILE))
-    for item in module.items:
-        if isinstance(item, A.ClaimDecl) and item.name == name:
-            return elaborate(item, str(LEMMA_FILE), without(ctx, name))
-    return None
 
 
 def step_query(claim: Claim, gvar, move, lemmas, drop_hypothesis: bool = False, skip=frozenset(),
