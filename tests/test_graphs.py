@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from prove import ast as A
-from prove.claim import ModuleContext
+from prove.scope import module_context, without
 from prove.elaborate import elaborate
 from prove.parser import parse
 from prove.backends.base import Limits, check
@@ -28,7 +28,9 @@ DAG = ROOT / "examples" / "dag.claims"
 
 def claims_of(text: str, path: str = "test.claims"):
     module = parse(text, path)
-    return [elaborate(item, path, ModuleContext()) for item in module.items if isinstance(item, A.ClaimDecl)]
+    ctx, _ = module_context(module, path)  # a claim may cite the file's other claims
+    return [elaborate(item, path, without(ctx, item.name)) for item in module.items
+            if isinstance(item, A.ClaimDecl)]
 
 
 def run(text: str, timeout: float = 60.0):
