@@ -134,8 +134,25 @@ class _Elaborator(TypeChecker):
                 raise _err(hint, *unknown_lemma(hint.arg, self.ctx.lemmas))
             if hint.arg not in self._cited:
                 self._cited[hint.arg] = _cite(hint.arg, self.ctx.lemmas[hint.arg], self.depth)
+        elif hint.kind == "induction":
+            from prove.backends.graph.moves import check_hint  # the moves an induction over graphs takes
+            problem = check_hint(hint)
+            if problem:
+                raise _err(hint, *problem)
+            self._cite_existence(hint)
         elif hint.kind == "by" and hint.name not in ("sympy", "z3", "cases", "lemma", "algebra", "chain_rule"):
             raise _err(hint, f"unknown hint `by {hint.name}`", "by sympy, by z3, by lemma NAME or by cases")
+
+    def _cite_existence(self, hint: A.Hint) -> None:
+        """The lemma of an induction's move (a non-empty DAG has a source), from the dag library."""
+        from prove.backends.graph.moves import MOVES, read_hint
+        from prove.scope import load_use
+        name = MOVES[read_hint(hint)[1]].existence
+        if not name or name in self._cited:
+            return
+        library = ModuleContext()
+        load_use(A.Use("dag", False, span=hint.span), self.path, library)
+        self._cited[name] = _cite(name, library.lemmas[name], self.depth)
 
     def _names_in_scope(self, scope: Scope) -> set[str]:
         return super()._names_in_scope(scope) | set(self.ctx.lets)

@@ -417,6 +417,12 @@ class _ToAst:
         name, arg = children
         return A.Hint("by", str(name), str(arg) if arg is not None else None, span=_span(meta))
 
+    def induction_hint(self, meta, children):
+        """`by induction on nodes(G) removing a source`: name is the graph, arg the measure and the move
+        ("nodes removing a source"), read by the elaborator."""
+        measure, graph, *move = (str(c) for c in children)
+        return A.Hint("induction", graph, " ".join((measure, *move)), span=_span(meta))
+
     def witness_hint(self, meta, children):
         return A.Hint("witness", str(children[0]), expr=children[1], span=_span(meta))
 
