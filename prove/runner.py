@@ -36,13 +36,12 @@ from prove.scope import module_context
 from prove.errors import SHOWN_WIDTH, ProveError, caret_block
 from prove.markdown import has_claims, is_markdown, markdown_tasks
 from prove.parser import parse, parse_tolerant
-from prove.backends.base import Limits, clock
+from prove.backends.base import WALL_CAP, Limits, clock
 from prove.verdict import INTERNAL_ERROR, Outcome, Result, Verdict
 from prove.vocabulary import BUILTINS
 
 MAX_FILE_BYTES = 4_000_000
 START_GRACE = 60.0  # seconds a fresh worker may take to say it is ready, or to start a claim sent to it
-WALL_CAP = 4.0  # a claim's wall time may stretch to this many times its limit on a loaded machine
 _TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") and "SC_CLK_TCK" in os.sysconf_names else 100
 
 

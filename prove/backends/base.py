@@ -36,6 +36,8 @@ def clock() -> float:
     return time.process_time()
 
 
+WALL_CAP = 4.0  # a claim's wall time may stretch to this many times its limit on a loaded machine
+
 _BUDGETED = [0]  # times a deadline cut work short or bounded a solver, in this process
 
 

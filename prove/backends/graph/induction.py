@@ -32,7 +32,7 @@ import z3
 
 from prove import ast as A
 from prove import sorts as S
-from prove.backends.base import CannotDecide, Limits
+from prove.backends.base import WALL_CAP, CannotDecide, Limits
 from prove.backends.graph import evaluate as GE
 from prove.backends.graph.encode import GraphUnsupported
 from prove.backends.graph.fol import Translator
@@ -43,6 +43,10 @@ from prove.verdict import Outcome, Verdict
 BOUND = 5  # nodes of the bounded search that runs before the induction
 BOUNDED_SHARE = 0.3  # of the claim's time
 LEMMA_SHARE = 0.6  # of the time left, for the proofs of the lemmas a step uses (not yet proved in this process)
+# Each attempt ends by Z3's resource count, not by the clock, so a loaded machine does not turn a
+# proof into `unknown` (see `attempt`): the steps shipped take at most 1.75 million (measured, the
+# same in every process); a failed attempt stops at this many, a second or two of CPU time.
+ATTEMPT_RLIMIT = 6_000_000
 _PROVED: dict = {}  # (path, name, body) -> method line of a lemma proved in this process
 
 
@@ -247,6 +251,23 @@ def _step(claim: Claim, gvar, move, lemmas, deadline):
     return "unsat", "; ".join(dict.fromkeys(used)) + (f"; {len(goals)} parts" if len(goals) > 1 else "")
 
 
+def attempt(query: list, ematching: bool, seed: int, timeout_ms: int):
+    """(Z3's answer, the solver) for one attempt at a step.  Z3's search depends on its
+    context's history (even a translated copy keeps the order of the terms' ids), so each
+    attempt reads the query's text into a fresh context: the same text then takes the same
+    work in every process, whatever ran before it, and `rlimit` makes that work the budget."""
+    text = z3.Solver()
+    text.add(*query)
+    ctx = z3.Context()
+    s = z3.Solver(ctx=ctx)
+    s.set("smt.ematching", ematching)
+    s.set("smt.random_seed", seed)
+    s.add(z3.parse_smt2_string(text.sexpr(), ctx=ctx))
+    s.set("rlimit", ATTEMPT_RLIMIT)
+    s.set("timeout", timeout_ms)
+    return s.check(), s
+
+
 def _step_one(claim: Claim, gvar, move, lemmas, deadline):
     """("unsat", attempt) | ("sat", "") | ("unknown", reasons)."""
     reasons, saw_sat = [], False
@@ -255,13 +276,9 @@ def _step_one(claim: Claim, gvar, move, lemmas, deadline):
         if deadline.passed():
             reasons.append(f"{name}: time limit")
             break
-        part = deadline.share(0.5 if k < len(tries) - 1 else 1.0)
-        s = z3.Solver()
-        s.set("smt.ematching", ematching)
-        s.set("smt.random_seed", seed)
-        s.add(*step_query(claim, gvar, move, lemmas, skip=skip))
-        s.set("timeout", part.z3_ms())
-        r = s.check()
+        # wall time, which load stretches: the runner's own cap; the work is bounded by ATTEMPT_RLIMIT
+        r, s = attempt(step_query(claim, gvar, move, lemmas, skip=skip), ematching, seed,
+                       deadline.z3_ms() * int(WALL_CAP))
         if r == z3.unsat:
             return "unsat", name
         if r == z3.sat and not skip:  # a model of every axiom: the step does not follow from them
