@@ -316,35 +316,26 @@ def find_cycle(n: int, edges) -> list[tuple[int, int]]:
     for a, b in edges:
         if a == b:
             return [(a, b)]
-    succ = {u: sorted(b for a, b in edges if a == u) for u in range(1, n + 1)}
-    state, parent = {}, {}
-    for root in range(1, n + 1):
-        if root in state:
-            continue
-        stack = [(root, iter(succ[root]))]
-        state[root] = 1
-        while stack:
-            u, it = stack[-1]
-            v = next(it, None)
-            if v is None:
-                state[u] = 2
-                stack.pop()
-            elif state.get(v) == 1:  # back edge u -> v closes a cycle
-                cycle, w = [(u, v)], u
-                while w != v:
-                    cycle.append((parent[w], w))
-                    w = parent[w]
-                return cycle[::-1]
-            elif v not in state:
-                state[v], parent[v] = 1, u
-                stack.append((v, iter(succ[v])))
-    return []
+    back, parent = _depth_first(n, edges)
+    if not back:
+        return []
+    u, v = back[0]  # the back edge u -> v closes a cycle through the tree path v ~> u
+    cycle, w = [(u, v)], u
+    while w != v:
+        cycle.append((parent[w], w))
+        w = parent[w]
+    return cycle[::-1]
 
 
 def _back_edges(n: int, edges) -> set:
     """Edges that close a cycle in a depth-first search: without them the graph is a DAG."""
+    return set(_depth_first(n, edges)[0])
+
+
+def _depth_first(n: int, edges) -> tuple[list, dict]:
+    """A depth-first search from 1, 2, ...: (its back edges in the order met, tree parents)."""
     succ = {u: sorted(b for a, b in edges if a == u) for u in range(1, n + 1)}
-    state, back = {}, set()
+    state, parent, back = {}, {}, []
     for root in range(1, n + 1):
         if root in state:
             continue
@@ -357,11 +348,11 @@ def _back_edges(n: int, edges) -> set:
                 state[u] = 2
                 stack.pop()
             elif state.get(v) == 1:
-                back.add((u, v))
+                back.append((u, v))
             elif v not in state:
-                state[v] = 1
+                state[v], parent[v] = 1, u
                 stack.append((v, iter(succ[v])))
-    return back
+    return back, parent
 
 
 def layers(n: int, edges) -> dict[int, int]:
