@@ -76,12 +76,15 @@ class Fun(Sort):
 class Graph(Sort):
     """A graph.  A graph variable's sort keeps the node counts it ranges over:
     `low..high`, `low_written` when the claim states the lower end, and
-    `loopless` for a family without self-loops (`graphs(nodes <= 6, loopless)`)."""
+    `loopless` for a family without self-loops (`graphs(nodes <= 6, loopless)`), and `every`
+    for bare `graphs`, every finite graph (proved by induction); `high` is None there and
+    for `graphs(nodes = n)` inside a claim, whose sizes are read where n has a value."""
 
     low: int = field(default=1, compare=False)
     high: Optional[int] = field(default=None, compare=False)
     low_written: bool = field(default=False, compare=False)
     loopless: bool = field(default=False, compare=False)
+    every: bool = field(default=False, compare=False)
 
     def __str__(self) -> str:
         return "a graph"

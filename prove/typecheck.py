@@ -169,7 +169,7 @@ class TypeChecker:
         expr = domain.expr
         if isinstance(expr, A.Name) and expr.id == "graphs" and "graphs" not in scope.sorts:
             self.uses_graphs = True  # every finite graph: proved by induction (prove/backends/graph/induction.py)
-            return S.Graph(0, None, True)
+            return S.Graph(0, None, True, every=True)
         if isinstance(expr, A.Call) and isinstance(expr.func, A.Name) and expr.func.id in DOMAINS:
             sort = DOMAINS[expr.func.id](self, expr, scope)
             if sort is not None:

@@ -452,7 +452,7 @@ def _size_text(sizes: tuple, plan: Plan) -> str:
 
 def check(claim: Claim, limits) -> Outcome:
     # a little before the claim's own limit, so that `unknown` can say how far it got
-    if any(isinstance(v.sort, S.Graph) and v.sort.high is None for v in claim.variables):
+    if any(isinstance(v.sort, S.Graph) and v.sort.every for v in claim.variables):
         from prove.backends.graph import induction  # every finite graph: no bound to search up to
         return induction.check(claim, limits)
     deadline = limits.deadline(0.9)

@@ -161,7 +161,7 @@ def _lemma(claim: Claim, name: str, limits: Limits, stack: tuple):
     if lemma is None:
         return None, cited.reason if cited is not None else f"{name} is not cited"
     graphs = [v for v in lemma.variables if isinstance(v.sort, S.Graph)]
-    if len(graphs) != 1 or graphs[0].sort.high is not None:
+    if len(graphs) != 1 or not graphs[0].sort.every:
         return None, "only lemmas about every finite graph (`forall G in graphs`) are used in an induction step"
     key = (lemma.path, lemma.name, repr(lemma.decl.body))
     if key not in _PROVED:
