@@ -126,34 +126,46 @@ def test_path_counts_at_five_nodes_on_the_complete_dag():
     assert m.eval(depth).as_long() == 4
 
 
-class DfsByZ3:
-    """One encoding of "p is a DFS finishing order of G" at n nodes; G fixed per query."""
+class OrdersByZ3:
+    """Every order that one encoding (a DFS finishing order, a BFS order) allows on a fixed
+    graph G with n nodes; `visited_only`: nodes at position 0 (not reached) are left out."""
 
-    def __init__(self, n: int):
+    def __init__(self, n: int, make, visited_only: bool = False):
         self.t, self.g, _ = symbolic(n, set())
-        self.p = self.t.new_dfs_order(self.g, "p")
-        self.s = z3.Solver()
-        self.s.add(*self.t.side)
+        self.p = make(self.t, self.g)
+        self.visited_only = visited_only
+        self.solver = z3.Solver()
+        self.solver.add(*self.t.side)
 
     def orders(self, edges: set) -> set:
-        g, p, s = self.g, self.p, self.s
+        g, p, s = self.g, self.p, self.solver
         s.push()
         s.add(*[b if (u, v) in edges else z3.Not(b) for (u, v), b in g.E.items()])
         found = set()
         while s.check() == z3.sat:
             m = s.model()
             pos = {u: m.eval(p.pos[u], model_completion=True).as_long() for u in g.nodes}
-            found.add(tuple(sorted(pos, key=pos.get)))
+            found.add(tuple(sorted((u for u in pos if pos[u] >= 1 or not self.visited_only), key=pos.get)))
             s.add(z3.Or([p.pos[u] != pos[u] for u in g.nodes]))
         s.pop()
         return found
+
+
+def dfs_by_z3(n: int) -> OrdersByZ3:
+    """One encoding of "p is a DFS finishing order of G" at n nodes; G fixed per query."""
+    return OrdersByZ3(n, lambda t, g: t.new_dfs_order(g, "p"))
+
+
+def bfs_by_z3(n: int, s: int) -> OrdersByZ3:
+    """One encoding of "p is a BFS order from s in G" at n nodes; G fixed per query."""
+    return OrdersByZ3(n, lambda t, g: t.new_bfs_order(g, s, "p"), visited_only=True)
 
 
 def test_dfs_runs_encoding_is_exact_on_every_graph_up_to_3_nodes():
     """Z3's finishing orders are exactly those of simulated runs (cycles and self-loops included)."""
     from prove.backends.graph.evaluate_paths import dfs_finish_sequences
     for n in (1, 2, 3):
-        z = DfsByZ3(n)
+        z = dfs_by_z3(n)
         for edges in all_graphs(n):
             assert z.orders(edges) == set(dfs_finish_sequences(GE.GraphValue.make(n, edges))), edges
 
@@ -162,7 +174,7 @@ def test_dfs_runs_encoding_is_exact_on_some_4_node_graphs():
     from prove.backends.graph.evaluate_paths import dfs_finish_sequences
     graphs = [{(1, 2), (2, 3), (3, 4)}, {(1, 2), (1, 3), (2, 4), (3, 4)}, {(1, 2), (2, 1), (3, 4), (4, 3), (2, 3)},
               {(4, 3), (3, 2), (2, 1), (1, 4)}, {(1, 1), (1, 3), (2, 4)}, set()]
-    z = DfsByZ3(4)
+    z = dfs_by_z3(4)
     for edges in graphs:
         assert z.orders(edges) == set(dfs_finish_sequences(GE.GraphValue.make(4, edges))), edges
 
@@ -398,34 +410,11 @@ def test_inner_exists_needing_every_graph_is_unknown():
 
 # ------------------------------------------------------------ breadth-first search
 
-class BfsByZ3:
-    """One encoding of "p is a BFS order from s in G" at n nodes; G fixed per query."""
-
-    def __init__(self, n: int, s: int):
-        self.t, self.g, _ = symbolic(n, set())
-        self.p = self.t.new_bfs_order(self.g, s, "p")
-        self.solver = z3.Solver()
-        self.solver.add(*self.t.side)
-
-    def orders(self, edges: set) -> set:
-        g, p, s = self.g, self.p, self.solver
-        s.push()
-        s.add(*[b if (u, v) in edges else z3.Not(b) for (u, v), b in g.E.items()])
-        found = set()
-        while s.check() == z3.sat:
-            m = s.model()
-            pos = {u: m.eval(p.pos[u], model_completion=True).as_long() for u in g.nodes}
-            found.add(tuple(sorted((u for u in pos if pos[u] >= 1), key=pos.get)))
-            s.add(z3.Or([p.pos[u] != pos[u] for u in g.nodes]))
-        s.pop()
-        return found
-
-
 def test_bfs_runs_encoding_is_exact_on_every_graph_up_to_3_nodes():
     from prove.backends.graph.evaluate_paths import bfs_visit_sequences
     for n in (1, 2, 3):
         for s in range(1, n + 1):
-            z = BfsByZ3(n, s)
+            z = bfs_by_z3(n, s)
             for edges in all_graphs(n):
                 assert z.orders(edges) == set(bfs_visit_sequences(GE.GraphValue.make(n, edges), s)), (edges, s)
 
@@ -434,7 +423,7 @@ def test_bfs_runs_encoding_is_exact_on_some_4_node_graphs():
     from prove.backends.graph.evaluate_paths import bfs_visit_sequences
     graphs = [{(1, 2), (1, 3), (2, 4), (3, 4)}, {(1, 2), (1, 3), (1, 4)}, {(1, 2), (2, 3), (3, 1), (3, 4)},
               {(1, 2), (1, 3), (3, 4), (2, 4), (4, 1)}, {(2, 1), (3, 4)}, set()]
-    z = BfsByZ3(4, 1)
+    z = bfs_by_z3(4, 1)
     for edges in graphs:
         assert z.orders(edges) == set(bfs_visit_sequences(GE.GraphValue.make(4, edges), 1)), edges
 
@@ -453,7 +442,7 @@ def test_bfs_node_is_enqueued_by_its_first_visited_in_neighbour():
     edges = {(1, 2), (1, 3), (2, 4), (3, 4), (3, 5)}
     expected = {(1, 2, 3, 4, 5), (1, 3, 2, 4, 5), (1, 3, 2, 5, 4)}
     assert bfs_visit_sequences(GE.GraphValue.make(5, edges), 1) == expected
-    assert BfsByZ3(5, 1).orders(edges) == expected
+    assert bfs_by_z3(5, 1).orders(edges) == expected
 
 
 # ---------------------------------------------------------------- twin checks

@@ -19,7 +19,7 @@ from prove.backends.base import Limits, check
 from prove.backends.graph import evaluate as GE
 from prove.backends.graph.check import plan_claim
 from prove.verdict import Verdict
-from tests.test_graphs import claims_of, run
+from test_graphs import _holds_all, claims_of, run
 
 # ------------------------------------------------- brute force, every graph to 3
 
@@ -142,15 +142,6 @@ def _brute(claim):
         if fewest is not None:
             return n, fewest
     return None
-
-
-def _holds_all(claim, others, env):
-    if not others:
-        yield GE.claim_holds(claim.hypotheses, claim.body, env)
-        return
-    (name, binder), rest = others[0], others[1:]
-    for value in GE.domain_values(binder, env):
-        yield from _holds_all(claim, rest, {**env, name: value})
 
 
 @pytest.mark.parametrize("claim", claims_of(AGREEMENT), ids=lambda c: c.name)
