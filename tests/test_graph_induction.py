@@ -1,8 +1,8 @@
 """Claims about every finite graph, proved by induction (prove/backends/graph/induction.py).
 
-Soundness first: every axiom of the step is evaluated on every graph with up to
+Soundness first: every fact the step assumes is also evaluated on every graph with up to
 3 nodes against the real definitions (paths by depth-first search in the plain
-evaluator); the twin checks (axioms and hypotheses alone satisfiable, the step
+evaluator); the twin checks (facts and hypotheses alone satisfiable, the step
 without its induction hypothesis not provable); false statements with an
 induction hint never come back proved, and their false steps are not `unsat`.
 """
@@ -50,7 +50,7 @@ def step(claim, **kw):
     return answers
 
 
-# ------------------------------------------------------------------ the axioms
+# ------------------------------------------------------------------ the facts, on real graphs
 
 
 def _pin(t, solver, universe, table, fn, arity):
@@ -60,10 +60,10 @@ def _pin(t, solver, universe, table, fn, arity):
         solver.add(value == z3.BoolVal(table(*args)) if z3.is_bool(value) else value == table(*args))
 
 
-def _axioms_hold(n, edges, v, members, extra=None):
-    """The axioms of a step with G, G - v (v free), G - w for every w (bound), G + sink(S), pinned to
+def _facts_hold(n, edges, v, members, extra=None):
+    """The facts of a step with G, G - v (v free), G - w for every w (bound), G + sink(S), pinned to
     the real graph: nodes 0..n-1 are G's, n and n+1 are outside it (the supply of names is infinite,
-    and further outside nodes behave as these do).  sat iff every axiom is true of the real graph."""
+    and further outside nodes behave as these do).  sat iff every fact is true of the real graph."""
     t = fol.Translator()
     g = t.base_graph("G")
     removed = t.node("removed")
@@ -101,7 +101,7 @@ def _axioms_hold(n, edges, v, members, extra=None):
     HE = E | {(m, fresh) for m in members if m in inside}
     HP = {(a, b) for a in range(k) for b in range(k) if _reach(HE, a, b)}
     _pin(t, s, universe, lambda a, b: (a, b) in HP, h.path, 2)
-    s.add(*(ground(a, universe) for a in t.axioms))
+    s.add(*(ground(a, universe) for a in t.facts))
     if extra is not None:
         s.add(*(ground(a, universe) for a in extra(g)))
     return s.check()
@@ -140,29 +140,29 @@ def _all_graphs(up_to):
             yield n, [p for i, p in enumerate(pairs) if bits >> i & 1]
 
 
-def test_every_axiom_holds_of_every_graph_up_to_2_nodes():
+def test_every_fact_holds_of_every_graph_up_to_2_nodes():
     for i, (n, edges) in enumerate(_all_graphs(2)):
         v = i % (n + 1)  # a node of G, or (v = n) a node outside it
         members = [m for m in range(n) if (i >> m) & 1]
-        assert _axioms_hold(n, edges, v, members) == z3.sat, (n, edges, v, members)
+        assert _facts_hold(n, edges, v, members) == z3.sat, (n, edges, v, members)
 
 
-def test_every_axiom_holds_of_sampled_graphs_with_3_nodes():
+def test_every_fact_holds_of_sampled_graphs_with_3_nodes():
     """A seeded sample: each 3-node check takes seconds here (the whole set of 512 is minutes)."""
     three = [g for g in _all_graphs(3) if g[0] == 3]
     for i in range(0, len(three), 128):
         n, edges = three[i]
-        assert _axioms_hold(n, edges, i % 4, [m for m in range(3) if (i >> m) & 1]) == z3.sat, (edges, i)
+        assert _facts_hold(n, edges, i % 4, [m for m in range(3) if (i >> m) & 1]) == z3.sat, (edges, i)
 
 
-def test_a_false_axiom_is_caught_by_the_same_check():
+def test_a_false_fact_is_caught_by_the_same_check():
     """The check can fail: a sentence false of the real graph ("every path is an edge") makes it unsat."""
     a, b = z3.Consts("a! b!", fol.NODE)
 
     def wrong(g):
         return [z3.ForAll([a, b], z3.Implies(g.path(a, b), g.edge(a, b)))]
-    assert _axioms_hold(3, [(0, 1), (1, 2)], 0, [], extra=wrong) == z3.unsat
-    assert _axioms_hold(3, [(0, 1), (1, 2)], 0, []) == z3.sat
+    assert _facts_hold(3, [(0, 1), (1, 2)], 0, [], extra=wrong) == z3.unsat
+    assert _facts_hold(3, [(0, 1), (1, 2)], 0, []) == z3.sat
 
 
 # ------------------------------------------------------------------ twin checks
@@ -200,7 +200,7 @@ def test_step_without_the_induction_hypothesis_is_not_proved(true_claims, name):
 
 
 @pytest.mark.parametrize("name", ["dag_order", "increases", "reach"])
-def test_axioms_and_hypotheses_alone_are_satisfiable(true_claims, name):
+def test_facts_and_hypotheses_alone_are_satisfiable(true_claims, name):
     assert z3.unsat not in step(true_claims[name], goal=False)
 
 
@@ -313,7 +313,7 @@ def test_unknown_move_is_an_error_at_the_hint():
 
 
 def test_bound_node_in_g_minus_v_gets_a_path_relation_per_node():
-    """`forall v in nodes(G): ... G - v`: the paths of G - v depend on v; no axiom may speak of the
+    """`forall v in nodes(G): ... G - v`: the paths of G - v depend on v; no fact may speak of the
     bound v as if it were one fixed node (that would let the solver use G - c's paths for G - v)."""
     (claim,) = claims("claim c:\n  forall G in graphs, v in nodes(G): acyclic(G) -> acyclic(G - v)\n"
                       "  by induction on nodes(G) removing a node\n").values()
@@ -321,7 +321,7 @@ def test_bound_node_in_g_minus_v_gets_a_path_relation_per_node():
     g = t.base_graph("G")
     t.formula(I.property_of(claim, claim.variables[0]), {"G": g}, -1)
     assert len(t.families) == 1
-    for ax in t.axioms:
+    for ax in t.facts:
         assert not any(str(c).startswith("v!") for c in _free_constants(ax))
 
 

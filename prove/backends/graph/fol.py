@@ -7,20 +7,20 @@ between its members (`edge`), `path` is the transitive closure of the edges
 (walks of length >= 1) and `size` the number of members.
 
 Method and soundness.  Transitive closure and finiteness are not first-order,
-so no axiom here *defines* them; every axiom is a sentence that is TRUE of the
-intended model (`AXIOMS` lists them, and tests/test_graph_induction.py checks
-each on every graph with up to 3 nodes by plain evaluation).  A set of true
-sentences may be used in any polarity: if the axioms and the negated step are
-unsatisfiable, no finite graph falsifies the step.  What the axioms cannot give
-(a DAG has a source: finiteness) comes from lemmas proved by induction.
-  path:   closed under edges and under joining (transitive); a path starts
-          with an edge; paths stay inside the graph;
-  removal (H' = H - v, v a node of H): a path of H avoiding v is one of H';
-          a path of H through v splits at v; a path into v enters it for the
-          first time through an edge from a walk of H', a path out of v leaves
-          it for the last time into one (first / last visit of v on a walk);
-  size:   never negative, 0 exactly for the empty graph, one less without v;
-  a fresh node (G + sink(S)) exists: the supply of names is infinite.
+so `path` and `size` are uninterpreted here, and what the step may assume of
+them is a fact `foundations` proves for every finite graph from the definitions
+of walk (by recursion on its length) and size (the length of an enumeration),
+written at each graph term by the same function that wrote the statement proved
+there: paths are closed under edges and joining, start with an edge, stay in
+the graph; for H' = H - v, a path of H' is one of H, a path of H avoids v or
+splits at it, enters v for the first time from a path of H', leaves it for the
+last time into one; the size is never negative, 0 exactly for the empty graph
+and one less without v.  Facts true of every finite graph may be used in any
+polarity: if they and the negated step are unsatisfiable, no finite graph
+falsifies the step.  The rest is definitions: the members and edges of G - v
+and G + sink(S) (whose new node is a fresh name: the supply of names is
+infinite), `acyclic`, `source`, `topological`, an order.  What the facts cannot
+give (a DAG has a source: finiteness) comes from lemmas proved by induction.
 
 Orders and node sets are second-order; a claim may quantify them only outside
 every node quantifier.  Where the negated step asserts one exists it is a fresh
@@ -30,8 +30,8 @@ and sets already there (the order of G - v with v put first or last, an order
 of G with v's place closed up): the formula then implies (or is implied by) the
 quantified one in the direction that keeps `unsat` sound, and a candidate must
 still be shown to be an order by the solver.  An order of H maps the nodes of H
-one-to-one into 1..size(H) (onto, by pigeonhole, since H is finite) and every
-other node to 0, as in the plain evaluator.
+one-to-one into 1..size(H) (onto: the fact `order_onto`) and every other node
+to 0, as in the plain evaluator.
 """
 
 from __future__ import annotations
@@ -42,25 +42,19 @@ from typing import Callable
 import z3
 
 from prove import ast as A
+from prove.backends.graph import foundations as F
 from prove.backends.graph.encode import GraphUnsupported
+from prove.backends.graph.foundations import NODE
 
-NODE = z3.DeclareSort("Node!")
+# The facts each graph term gets (`foundations` proves each, from the definitions of walk and size).
+GRAPH_FACTS = ("path_inside", "path_of_edge", "path_join", "path_first_edge", "size")
+REMOVAL_FACTS = ("remove_avoid_or_split", "remove_into", "remove_out_of", "remove_loop", "remove_sub")
 
-# The axiom shapes, one line each (tests evaluate every one of them on small graphs).
-AXIOMS = (
-    "edge_inside: edge(a, b) -> a in H and b in H  (the graph variable itself)",
-    "path_inside: path(a, b) -> a in H and b in H",
-    "path_of_edge: edge(a, b) -> path(a, b)",
-    "path_join: path(a, b) and path(b, c) -> path(a, c)",
-    "path_first_edge: path(a, b) -> edge(a, b) or exists w: edge(a, w) and path(w, b)",
-    "remove_avoid_or_split: a, b != v: path_H(a, b) <-> path_H'(a, b) or path_H(a, v) and path_H(v, b)",
-    "remove_into: a != v: path_H(a, v) <-> edge_H(a, v) or exists w != v: path_H'(a, w) and edge_H(w, v)",
-    "remove_out_of: b != v: path_H(v, b) <-> edge_H(v, b) or exists w != v: edge_H(v, w) and path_H'(w, b)",
-    "remove_loop: path_H(v, v) <-> edge_H(v, v) or exists w, x != v: "
-    "edge_H(v, w) and (w = x or path_H'(w, x)) and edge_H(x, v)",
-    "remove_sub: path_H'(a, b) -> path_H(a, b)  (a walk of H - v is one of H)",
-    "size: size >= 0; size = 0 <-> no node; v in H -> size(H - v) = size(H) - 1",
-)
+
+def _reuse(nodes):
+    """A `var` for the statements of `foundations` that hands out the given bound variables by stem."""
+    by_stem = {str(n).split("!")[0]: n for n in nodes}
+    return lambda *stems: [by_stem[s] for s in stems]
 
 
 @dataclass(frozen=True)
@@ -103,10 +97,10 @@ class _Deferred:
 
 @dataclass
 class Translator:
-    """The claim language to first-order Z3 (see the module docstring); `axioms`
+    """The claim language to first-order Z3 (see the module docstring); `facts`
     collects the true sentences about every graph term built."""
 
-    axioms: list = field(default_factory=list)
+    facts: list = field(default_factory=list)
     graphs: dict = field(default_factory=dict)
     orders: list = field(default_factory=list)  # Skolem orders, candidates' raw material
     sets: list = field(default_factory=list)
@@ -114,7 +108,7 @@ class Translator:
     removed: list = field(default_factory=list)  # nodes the step removes (for candidates)
     counter: int = 0
     binding_depth: int = 0
-    skip: frozenset = frozenset()  # axiom names left out (fewer true facts: still sound)
+    skip: frozenset = frozenset()  # fact names left out (fewer true facts: still sound)
     bound_nodes: list = field(default_factory=list)  # node variables of the enclosing quantifiers
     families: dict = field(default_factory=dict)  # graph key -> path of (graph - w) as a function of w
 
@@ -134,26 +128,16 @@ class Translator:
         edge = z3.Function(self.fresh(f"edge_{name}"), NODE, NODE, z3.BoolSort())
         g = FGraph(("var", name), mem, edge, self._path_fun(name), z3.Int(self.fresh(f"size_{name}")))
         a, b = self._vars("a", "b")
-        self.axioms.append(z3.ForAll([a, b], z3.Implies(edge(a, b), z3.And(mem(a), mem(b)))))
-        self.axioms += self._graph_axioms(g)
+        self.facts.append(z3.ForAll([a, b], z3.Implies(edge(a, b), z3.And(mem(a), mem(b)))))
+        self.facts += self._graph_facts(g)
         return g
 
     def _path_fun(self, name: str):
         return z3.Function(self.fresh(f"path_{name}"), NODE, NODE, z3.BoolSort())
 
-    def _graph_axioms(self, g: FGraph) -> list:
-        a, b, c, w, x = self._vars("a", "b", "c", "w", "x")
-        p = g.path
-        named = {
-            "path_inside": z3.ForAll([a, b], z3.Implies(p(a, b), z3.And(g.mem(a), g.mem(b))), patterns=[p(a, b)]),
-            "path_of_edge": z3.ForAll([a, b], z3.Implies(g.edge(a, b), p(a, b))),
-            "path_join": z3.ForAll([a, b, c], z3.Implies(z3.And(p(a, b), p(b, c)), p(a, c)),
-                                   patterns=[z3.MultiPattern(p(a, b), p(b, c))]),
-            "path_first_edge": z3.ForAll([a, b], z3.Implies(p(a, b), z3.Or(
-                g.edge(a, b), z3.Exists([w], z3.And(g.edge(a, w), p(w, b))))), patterns=[p(a, b)]),
-            "size": z3.And(g.size >= 0, (g.size == 0) == z3.ForAll([x], z3.Not(g.mem(x)))),
-        }
-        return [f for k, f in named.items() if k not in self.skip]
+    def _graph_facts(self, g: FGraph) -> list:
+        var = _reuse(self._vars("a", "b", "c", "w", "x"))
+        return [F.FACT[k].state(var, g) for k in GRAPH_FACTS if k not in self.skip]
 
     def minus(self, g: FGraph, v) -> FGraph:
         if g.bound:
@@ -164,14 +148,14 @@ class Translator:
         inside = any(v.eq(b) for b in self.bound_nodes)
         mem = lambda x: z3.And(g.mem(x), x != v)  # noqa: E731
         edge = lambda x, y: z3.And(g.edge(x, y), x != v, y != v)  # noqa: E731
-        size = z3.If(g.mem(v), g.size - 1, g.size)
+        size = F.size_without(g, v)  # the fact size_remove
         if not inside:  # v is one node: a path relation of its own
             h = FGraph(key, mem, edge, self._path_fun("minus"), size, parent=g, removed=v)
             self.graphs[key] = h
-            self.axioms += self._graph_axioms(h) + self._removal_axioms(g, v, h)
+            self.facts += self._graph_facts(h) + self._removal_facts(g, v, h)
             return h
         # v is bound by a quantifier of the claim: the paths of G - w for every node w, one
-        # relation with w as an argument, and every axiom about it for every w
+        # relation with w as an argument, and every fact about it for every w
         fam = self.families.get(g.key)
         if fam is None:
             fam = z3.Function(self.fresh("path_minus"), NODE, NODE, NODE, z3.BoolSort())
@@ -179,16 +163,14 @@ class Translator:
             w = self.node("w")
             hw = FGraph(g.key + ("-", "w"), lambda x: z3.And(g.mem(x), x != w),
                         lambda x, y: z3.And(g.edge(x, y), x != w, y != w), lambda a, b: fam(w, a, b),
-                        z3.If(g.mem(w), g.size - 1, g.size), parent=g, removed=w)
-            self.axioms += [z3.ForAll([w], f) for f in self._graph_axioms(hw) + self._removal_axioms(g, w, hw)]
+                        F.size_without(g, w), parent=g, removed=w)
+            self.facts += [z3.ForAll([w], f) for f in self._graph_facts(hw) + self._removal_facts(g, w, hw)]
         h = FGraph(key, mem, edge, lambda a, b: fam(v, a, b), size, parent=g, removed=v, bound=True)
         self.graphs[key] = h
         return h
 
-    def _removal_axioms(self, g: FGraph, v, h: FGraph) -> list:
-        a, b = self._vars("a", "b")
-        return [z3.Implies(z3.Not(g.mem(v)), z3.ForAll([a, b], h.path(a, b) == g.path(a, b))),
-                z3.Implies(g.mem(v), self.removal(g, v, h))]
+    def _removal_facts(self, g: FGraph, v, h: FGraph) -> list:
+        return [F.remove_absent(_reuse(self._vars("a", "b")), g, v, h), z3.Implies(g.mem(v), self.removal(g, v, h))]
 
     def plus_sink(self, g: FGraph, s: FSet) -> FGraph:
         if g.bound:
@@ -198,34 +180,20 @@ class Translator:
         if key in self.graphs:
             return self.graphs[key]
         new = self.node("sink")  # a name outside G: the supply of names is infinite
-        self.axioms.append(z3.Not(g.mem(new)))
+        self.facts.append(z3.Not(g.mem(new)))
         h = FGraph(key, lambda x: z3.Or(g.mem(x), x == new),
                    lambda x, y: z3.Or(g.edge(x, y), z3.And(y == new, s.has(x), g.mem(x))),
-                   self._path_fun("plus"), g.size + 1)
+                   self._path_fun("plus"), g.size + 1)  # size_remove, with the new node removed
         self.graphs[key] = h
-        self.axioms += self._graph_axioms(h)
-        self.axioms.append(self.removal(h, new, g))  # (G + sink(S)) - new is G
+        self.facts += self._graph_facts(h)
+        self.facts.append(self.removal(h, new, g))  # (G + sink(S)) - new is G
         self.removed.append(new)
         return h
 
     def removal(self, h: FGraph, v, hm: FGraph):
-        """The removal sentences for hm = h - v, v a node of h (module docstring)."""
-        a, b, w, x = self._vars("a", "b", "w", "x")
-        P, Pm, E = h.path, hm.path, h.edge
-        parts = (
-            z3.ForAll([a, b], z3.Implies(z3.And(a != v, b != v),
-                                         P(a, b) == z3.Or(Pm(a, b), z3.And(P(a, v), P(v, b)))),
-                      patterns=[P(a, b), Pm(a, b)]),
-            z3.ForAll([a], z3.Implies(a != v, P(a, v) == z3.Or(
-                E(a, v), z3.Exists([w], z3.And(w != v, Pm(a, w), E(w, v)))))),
-            z3.ForAll([b], z3.Implies(b != v, P(v, b) == z3.Or(
-                E(v, b), z3.Exists([w], z3.And(w != v, E(v, w), Pm(w, b)))))),
-            P(v, v) == z3.Or(E(v, v), z3.Exists([w, x], z3.And(w != v, x != v, E(v, w),
-                                                               z3.Or(w == x, Pm(w, x)), E(x, v)))),
-        )
-        parts += (z3.ForAll([a, b], z3.Implies(Pm(a, b), P(a, b)), patterns=[Pm(a, b)]),)
-        names = ("remove_avoid_or_split", "remove_into", "remove_out_of", "remove_loop", "remove_sub")
-        return z3.And([f for k, f in zip(names, parts) if k not in self.skip])
+        """The removal facts for hm = h - v (`foundations`)."""
+        var = _reuse(self._vars("a", "b", "w", "x"))
+        return z3.And([F.FACT[k].state(var, h, v, hm) for k in REMOVAL_FACTS if k not in self.skip])
 
     # ------------------------------------------------------------ orders
     def is_order(self, p: Callable, g: FGraph):

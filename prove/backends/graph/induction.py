@@ -10,16 +10,18 @@ Method:
      node of G, of the move's kind (a source, a sink) whenever G has one, and
      the claim for G - v is assumed (the induction hypothesis, an opaque fact
      about the smaller graph); the claim for G must follow.  It is checked by Z3
-     over the first-order axioms of `fol` (an uninterpreted node sort), with
+     over the first-order facts of `fol` (an uninterpreted node sort), with
      every cited lemma, each itself proved here by induction, as a fact about G
-     and G - v; `unsat` of the negated step is the only way to `proved`.
+     and G - v; `unsat` of the negated step is the only way to `proved`.  The
+     facts about paths and sizes are proved first, once per
+     process (`foundations`); one not proved makes the step `unknown`.
 
 Soundness: the induction is strong induction on the number of nodes, and that
 is where finiteness is used: G - v has one node fewer, so the claim holds for
 it.  The step's assumptions are true of the real G, v and G - v (the choice of
-v is possible: a node of the kind if there is one, else any node), the axioms
-of `fol` are true of every finite graph, and a lemma is used only once it is
-proved; so `unsat` means no finite graph with n + 1 nodes falsifies the claim
+v is possible: a node of the kind if there is one, else any node), the facts
+of `fol` are proved true of every finite graph (`foundations`), and a lemma is
+used only once it is proved; so `unsat` means no finite graph with n + 1 nodes falsifies the claim
 when none with n does.  Z3's `unknown` or a time-out is `unknown`, naming the
 part that failed.
 """
@@ -34,6 +36,7 @@ from prove import ast as A
 from prove import sorts as S
 from prove.backends.base import WALL_CAP, CannotDecide, Limits
 from prove.backends.graph import evaluate as GE
+from prove.backends.graph import foundations
 from prove.backends.graph.encode import GraphUnsupported
 from prove.backends.graph.fol import Translator
 from prove.backends.graph.moves import MOVES, read_hint
@@ -94,17 +97,23 @@ def check(claim: Claim, limits: Limits, stack: tuple = ()) -> Outcome:
         lemmas.append(lemma)
         uses.append(f"{name} (proved here by induction)")
 
+    unproved = [(name, why) for name, why in foundations.proved().items() if why is not None]
+    if unproved:
+        name, why = unproved[0]
+        return Outcome.unknown(f"the graph fact {name} is not proved ({why}); the step assumes it", method=title)
     try:
         status, reason = _step(claim, gvar, move, lemmas, deadline)
     except CannotDecide as exc:
         return Outcome.unknown(f"step: {exc}", method=title)
-    method = f"{title}: {searched}base 0 nodes exact; step z3 over an arbitrary finite graph ({reason})"
+    method = (f"{title}: {searched}base 0 nodes exact; step z3 over an arbitrary finite graph ({reason}), "
+              f"from {len(foundations.FACTS)} facts about paths and sizes, each proved from the definitions "
+              "of walk and size")
     if uses:
         method += "; uses: " + ", ".join(uses)
     if status == "unsat":
         return Outcome(Verdict.PROVED, method=method)
     if status == "sat":
-        return Outcome.unknown("step: the claim for G - v does not give the claim for G under the axioms "
+        return Outcome.unknown("step: the claim for G - v does not give the claim for G from the facts "
                                "(z3 found a model); a stronger statement, another move or a lemma may help",
                                method=title)
     return Outcome.unknown(f"step: z3 gave no answer ({reason}); a longer --timeout, a lemma or a stronger "
@@ -199,27 +208,27 @@ def step_query(claim: Claim, gvar, move, lemmas, drop_hypothesis: bool = False, 
     if goal:
         facts.append(z3.Not(t.formula(prop, {gvar.name: g}, -1)))
     facts += t.resolve_deferred()
-    return t.axioms + facts
+    return t.facts + facts
 
 
-# The step is tried with the whole axiom set and with a part of it (fewer true
+# The step is tried with every fact and with a part of them (fewer true
 # sentences: an `unsat` is still a proof, a `sat` is not a counterexample), and
 # with model-based instantiation alone or with E-matching too: measured, each
-# attempt closes steps the others time out on.  (name, axioms left out, E-matching, share of the time left)
+# attempt closes steps the others time out on.
 _CORE = frozenset({"size", "path_first_edge", "remove_into", "remove_out_of", "remove_loop"})
 _SMALL = _CORE | {"remove_avoid_or_split"}
-# (name, axioms left out, E-matching on, random seed)
-_MBQI_SMALL = ("path axioms and a path of G - v is one of G, model-based instantiation", _SMALL, False, 0)
+# (name, facts left out, E-matching on, random seed)
+_MBQI_SMALL = ("path facts and a path of G - v is one of G, model-based instantiation", _SMALL, False, 0)
 _MBQI_SMALL2 = ("the same, another random seed", _SMALL, False, 1)
-_MBQI_CORE = ("path and removal axioms, model-based instantiation", _CORE, False, 0)
-_EMATCH_ALL = ("all axioms, e-matching and model-based instantiation", frozenset(), True, 0)
-_MBQI_ALL = ("all axioms, model-based instantiation", frozenset(), False, 0)
+_MBQI_CORE = ("path and removal facts, model-based instantiation", _CORE, False, 0)
+_EMATCH_ALL = ("all facts, e-matching and model-based instantiation", frozenset(), True, 0)
+_MBQI_ALL = ("all facts, model-based instantiation", frozenset(), False, 0)
 
 
 def attempts(claim: Claim) -> tuple:
     """The attempts in the order that measured fastest: steps with orders or node
-    sets need the size axioms and the instances E-matching finds; the others
-    close with model-based instantiation over the path and removal axioms."""
+    sets need the size facts and the instances E-matching finds; the others
+    close with model-based instantiation over the path and removal facts."""
     second_order = any(isinstance(v.sort, (S.Order, S.NodeSet)) for v in claim.variables) or any(
         isinstance(n, A.Binder) and isinstance(n.domain, A.SetDomain) and isinstance(n.domain.expr, A.Call)
         and isinstance(n.domain.expr.func, A.Name) and n.domain.expr.func.id == "orders"
@@ -252,19 +261,10 @@ def _step(claim: Claim, gvar, move, lemmas, deadline):
 
 
 def attempt(query: list, ematching: bool, seed: int, timeout_ms: int):
-    """(Z3's answer, the solver) for one attempt at a step.  Z3's search depends on its
-    context's history (even a translated copy keeps the order of the terms' ids), so each
-    attempt reads the query's text into a fresh context: the same text then takes the same
-    work in every process, whatever ran before it, and `rlimit` makes that work the budget."""
-    text = z3.Solver()
-    text.add(*query)
-    ctx = z3.Context()
-    s = z3.Solver(ctx=ctx)
-    s.set("smt.ematching", ematching)
-    s.set("smt.random_seed", seed)
-    s.add(z3.parse_smt2_string(text.sexpr(), ctx=ctx))
-    s.set("rlimit", ATTEMPT_RLIMIT)
-    s.set("timeout", timeout_ms)
+    """(Z3's answer, the solver) for one attempt at a step, bounded by ATTEMPT_RLIMIT: the same
+    work in every process, whatever ran before it (`foundations.fresh_solver`)."""
+    s = foundations.fresh_solver(query, ATTEMPT_RLIMIT, timeout_ms, **{"smt.ematching": ematching,
+                                                                       "smt.random_seed": seed})
     return s.check(), s
 
 
@@ -281,7 +281,7 @@ def _step_one(claim: Claim, gvar, move, lemmas, deadline):
                        deadline.z3_ms() * int(WALL_CAP))
         if r == z3.unsat:
             return "unsat", name
-        if r == z3.sat and not skip:  # a model of every axiom: the step does not follow from them
+        if r == z3.sat and not skip:  # a model of every fact: the step does not follow from them
             saw_sat = True
             break
         reasons.append(f"{name}: {'a model of the part' if r == z3.sat else s.reason_unknown()}")
