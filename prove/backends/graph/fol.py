@@ -183,10 +183,11 @@ class Translator:
         self.facts.append(z3.Not(g.mem(new)))
         h = FGraph(key, lambda x: z3.Or(g.mem(x), x == new),
                    lambda x, y: z3.Or(g.edge(x, y), z3.And(y == new, s.has(x), g.mem(x))),
-                   self._path_fun("plus"), g.size + 1)  # size_remove, with the new node removed
+                   self._path_fun("plus"), z3.Int(self.fresh("size_plus")))
         self.graphs[key] = h
         self.facts += self._graph_facts(h)
-        self.facts.append(self.removal(h, new, g))  # (G + sink(S)) - new is G
+        # (G + sink(S)) - new is G: the removal facts and its size, with G's paths and size as those of h - new
+        self.facts += [self.removal(h, new, g), F.size_remove(None, h, new, g)]
         self.removed.append(new)
         return h
 
