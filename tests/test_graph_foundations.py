@@ -169,12 +169,19 @@ def _reach(edges, a, b):
 def test_the_definitions_make_the_real_paths_paths_and_the_real_size_the_size(n, edges):
     w, u, s = _pinned(n, edges)
     for a, b in itertools.product(range(n), repeat=2):
+        s.push()
+        s.add(z3.Not(w.h.path(u[a], u[b])))
         if _reach(edges, a, b):
-            s.push()
-            s.add(z3.Not(w.h.path(u[a], u[b])))
-            assert s.check() == z3.unsat, (a, b)
-            s.pop()
+            assert s.check() == z3.unsat, (a, b)  # a real path is forced to be a path
+        else:  # and a real non-path may be none (within a budget: Z3 cannot show that the walks of every
+            # length avoid b, only fail to find a contradiction)
+            assert F.fresh_solver(list(s.assertions()), F.RLIMIT, F.WALL_MS).check() != z3.unsat, (a, b)
+        s.pop()
     w, u, s = _pinned(n, edges, walks=False)
+    s.push()
+    s.add(w.h.size == n)
+    assert s.check() == z3.sat
+    s.pop()
     for wrong in (n - 1, n + 1):
         s.push()
         # the numbers 1..n+1 named, so that the enumeration's inverse is looked at there
@@ -193,6 +200,21 @@ def test_a_wrong_definition_is_caught_by_the_same_check(monkeypatch):
     w, u, s = _pinned(2, {(0, 1)})
     s.add(z3.Not(w.h.path(u[0], u[1])))
     assert s.check() != z3.unsat
+
+
+def test_a_definition_saying_too_much_is_caught_by_the_same_check(monkeypatch):
+    """Paths that go both ways would force 0 -> 0 on 0 -> 1 -> 2 (back to 1, forward to 0), which is
+    no real path: the check of the real non-paths fails."""
+    real = F._defined
+
+    def symmetric(tag, mem, edge, var):
+        sym = real(tag, mem, edge, var)
+        a, b = var("a", "b")
+        return dataclasses.replace(sym, walks=sym.walks + [
+            z3.ForAll([a, b], z3.Implies(sym.path(b, a), sym.path(a, b)))])
+    monkeypatch.setattr(F, "_defined", symmetric)
+    with pytest.raises(AssertionError):
+        test_the_definitions_make_the_real_paths_paths_and_the_real_size_the_size(3, {(0, 1), (1, 2)})
 
 
 @pytest.mark.parametrize("fact", F.FACTS, ids=lambda f: f.name)
