@@ -20,7 +20,7 @@ from prove.backends.base import Limits, check
 from prove.backends.graph import fol
 from prove.backends.graph import foundations as F
 from prove.verdict import Verdict
-from test_graph_induction import claims
+from test_graph_induction import _reach, claims
 
 ALL_PROVED = {f.name: None for f in F.FACTS}
 
@@ -151,18 +151,6 @@ def _pinned(n, edges, walks=True):
         s.add(w.h.edge(names[i], names[j]) == ((i, j) in edges))
     s.add(*w.graph, *(w.h.walks if walks else w.h.sizes))
     return w, names, s
-
-
-def _reach(edges, a, b):
-    seen, todo = set(), [y for (x, y) in edges if x == a]
-    while todo:
-        c = todo.pop()
-        if c == b:
-            return True
-        if c not in seen:
-            seen.add(c)
-            todo += [y for (x, y) in edges if x == c]
-    return False
 
 
 @pytest.mark.parametrize("n, edges", [(3, {(0, 1), (1, 2)}), (3, {(0, 1), (1, 0), (2, 2)}), (2, set())])
