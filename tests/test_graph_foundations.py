@@ -16,7 +16,7 @@ import itertools
 import pytest
 import z3
 
-from prove.backends.base import Limits, check
+from prove.backends.base import Limits, check, solver_from_text
 from prove.backends.graph import fol
 from prove.backends.graph import foundations as F
 from prove.verdict import Verdict
@@ -29,7 +29,7 @@ def _answers(fact):
     """(part, proved?, resource count) for each query of the fact's proof."""
     out = []
     for part, query in fact.queries(F.world()):
-        s = F.fresh_solver(query, F.RLIMIT, F.WALL_MS)
+        s = solver_from_text(query, F.RLIMIT, F.WALL_MS)
         r = s.check()
         out.append((part, r == z3.unsat, s.statistics().get_key_value("rlimit count")))
     return out
@@ -163,7 +163,7 @@ def test_the_definitions_make_the_real_paths_paths_and_the_real_size_the_size(n,
             assert s.check() == z3.unsat, (a, b)  # a real path is forced to be a path
         else:  # and a real non-path may be none (within a budget: Z3 cannot show that the walks of every
             # length avoid b, only fail to find a contradiction)
-            assert F.fresh_solver(list(s.assertions()), F.RLIMIT, F.WALL_MS).check() != z3.unsat, (a, b)
+            assert solver_from_text(list(s.assertions()), F.RLIMIT, F.WALL_MS).check() != z3.unsat, (a, b)
         s.pop()
     w, u, s = _pinned(n, edges, walks=False)
     s.push()

@@ -38,6 +38,27 @@ def clock() -> float:
 
 WALL_CAP = 4.0  # a claim's wall time may stretch to this many times its limit on a loaded machine
 
+
+def solver_from_text(query: list, rlimit: int, timeout_ms: int, logic: str | None = None, **options):
+    """A solver holding the query in a fresh Z3 context.  Z3's search depends on its context's
+    history (even a translated copy keeps the order of the terms' ids): the same query could
+    take 0.3 s after one set of claims and time out after another.  Read anew from its text,
+    it takes the same work in every process, and `rlimit` (Z3's deterministic resource count)
+    makes that work the budget; `timeout_ms` is the backstop in wall time."""
+    import z3
+
+    text = z3.Solver()
+    text.add(*query)
+    ctx = z3.Context()
+    s = z3.SolverFor(logic, ctx=ctx) if logic else z3.Solver(ctx=ctx)
+    for key, value in options.items():
+        s.set(key, value)
+    s.add(z3.parse_smt2_string(text.sexpr(), ctx=ctx))
+    s.set("rlimit", rlimit)
+    s.set("timeout", timeout_ms)
+    return s
+
+
 _BUDGETED = [0]  # times a deadline cut work short or bounded a solver, in this process
 
 

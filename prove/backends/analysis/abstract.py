@@ -29,7 +29,7 @@ from prove import sorts as S
 from prove import vocabulary as V
 from prove.backends import internal
 from prove.backends.analysis.encode import AnalysisUnsupported, z_and, z_or
-from prove.backends.base import Deadline
+from prove.backends.base import WALL_CAP, Deadline, solver_from_text
 from prove.verdict import Outcome, Verdict
 
 
@@ -214,6 +214,8 @@ class AbstractEncoder:
 
 
 # Words whose meaning needs a derivative of the function, which is not encoded here.
+RLIMIT = 20_000_000  # Z3's resource count for the query, as in abstract_rd_check (whose fallback this is)
+
 NEED_DERIVATIVES = V.CALCULUS_FUNCTIONS | {"stationary", "saddle"}
 
 
@@ -236,9 +238,7 @@ def check_abstract(claim, formula, abstract, points, deadline: Deadline) -> Outc
         funcs = {v.name: z3.Function(internal.name(v.name), z3.RealSort(), z3.RealSort()) for v in abstract}
         enc = AbstractEncoder(funcs, pts)
         negated = enc.formula(formula, positive=False)
-        s = z3.Solver()
-        s.set("timeout", deadline.z3_ms())
-        s.add(negated, *enc.instances())
+        s = solver_from_text([negated, *enc.instances()], RLIMIT, deadline.z3_ms() * int(WALL_CAP))
         res = s.check()
     except AnalysisUnsupported as exc:
         return Outcome.unknown(f"{exc}", method="z3, abstract functions")

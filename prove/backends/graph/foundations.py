@@ -34,6 +34,8 @@ from typing import Callable, Optional
 
 import z3
 
+from prove.backends.base import solver_from_text
+
 NODE = z3.DeclareSort("Node!")
 
 RLIMIT = 1_000_000  # per query; the proofs below take at most 62 thousand (measured, the same in every process)
@@ -119,7 +121,7 @@ def size_remove(var, h, v, hm):
 
 def pigeonhole(n, m, f):
     """A one-to-one map f from 1..n into 1..m (m >= 0) has n <= m."""
-    i, j = z3.Ints("i j")
+    i, j = z3.Ints("i! j!")
     into = z3.ForAll([i], z3.Implies(z3.And(1 <= i, i <= n), z3.And(1 <= f(i), f(i) <= m)))
     one_to_one = z3.ForAll([i, j], z3.Implies(z3.And(1 <= i, i <= n, 1 <= j, j <= n, f(i) == f(j)), i == j))
     return z3.Implies(z3.And(m >= 0, into, one_to_one), n <= m)
@@ -163,13 +165,13 @@ class _Var:
 
 
 def _defined(tag: str, mem, edge, var) -> Sym:
-    walk = z3.Function(f"walk_{tag}", z3.IntSort(), NODE, NODE, z3.BoolSort())
-    path = z3.Function(f"path_{tag}", NODE, NODE, z3.BoolSort())
-    e = z3.Function(f"enum_{tag}", NODE, z3.IntSort())
-    d = z3.Function(f"denum_{tag}", z3.IntSort(), NODE)
-    n = z3.Int(f"size_{tag}")
+    walk = z3.Function(f"walk!{tag}", z3.IntSort(), NODE, NODE, z3.BoolSort())
+    path = z3.Function(f"path!{tag}", NODE, NODE, z3.BoolSort())
+    e = z3.Function(f"enum!{tag}", NODE, z3.IntSort())
+    d = z3.Function(f"denum!{tag}", z3.IntSort(), NODE)
+    n = z3.Int(f"size!{tag}")
     a, b, w, x, y = var("a", "b", "w", "x", "y")
-    k, i = z3.Ints("k i")
+    k, i = z3.Ints("k! i!")
     # the definitions of walk and path, each split into its two directions (the same sentences)
     # so that every direction has a trigger of its own
     walks = [
@@ -205,12 +207,12 @@ class World:
 
 def world() -> World:
     var = _Var()
-    mem = z3.Function("in_H", NODE, z3.BoolSort())
-    edge = z3.Function("edge_H", NODE, NODE, z3.BoolSort())
+    mem = z3.Function("in!H", NODE, z3.BoolSort())
+    edge = z3.Function("edge!H", NODE, NODE, z3.BoolSort())
     (v,) = var("v")
     a, b = var("a", "b")
-    mem_m = z3.Function("in_Hm", NODE, z3.BoolSort())
-    edge_m = z3.Function("edge_Hm", NODE, NODE, z3.BoolSort())
+    mem_m = z3.Function("in!Hm", NODE, z3.BoolSort())
+    edge_m = z3.Function("edge!Hm", NODE, NODE, z3.BoolSort())
     h = _defined("H", mem, edge, var)
     hm = _defined("Hm", mem_m, edge_m, var)
     return World(var, h, v, hm, [
@@ -278,7 +280,7 @@ def _walk_inside(w):
 
 def _walk_join(w):
     a, b, c = w.var("a", "b", "c")
-    m = z3.Int("m")
+    m = z3.Int("m!")
     W = w.h.walk
     return lambda k: ([m, a, b, c], z3.Implies(z3.And(m >= 1, W(k, a, b), W(m, b, c)), W(k + m, a, c)))
 
@@ -322,8 +324,8 @@ def _walk_loop(w):
 
 
 def _pigeonhole_proof(w: World, used, state):
-    n, m = z3.Ints("n m")
-    f = z3.Function("f", z3.IntSort(), z3.IntSort())
+    n, m = z3.Ints("n! m!")
+    f = z3.Function("f!", z3.IntSort(), z3.IntSort())
     # the step: f maps 1..n+1 into 1..m; g sends the preimage of m to f(n + 1) and maps 1..n into 1..m-1
     g = lambda i: z3.If(f(i) == m, f(n + 1), f(i))  # noqa: E731
     return [("n = 0", [z3.Not(state(z3.IntVal(0), m, f))]),
@@ -353,8 +355,8 @@ def _size_remove_proof(w: World, used, state):
 def _order_onto_proof(w: World, used, state):
     """A number i missed: moving the member numbered n to i maps 1..n into 1..n - 1."""
     h = w.h
-    p = z3.Function("p", NODE, z3.IntSort())
-    i = z3.Int("missed")
+    p = z3.Function("p!", NODE, z3.IntSort())
+    i = z3.Int("missed!")
     fold = lambda j: z3.If(p(h.dnum(j)) == h.size, i, p(h.dnum(j)))  # noqa: E731
     return [("from the definition and pigeonhole",
              h.sizes + [pigeonhole(h.size, h.size - 1, fold), z3.Not(state(w.var, h, p, i))])]
@@ -407,25 +409,9 @@ def _used(fact: Fact) -> Callable:
     return at
 
 
-def fresh_solver(query: list, rlimit: int, timeout_ms: int, **options) -> z3.Solver:
-    """A solver holding the query, in a fresh context: Z3's search depends on its context's history
-    (even a translated copy keeps the order of the terms' ids), so the query's text is read anew, the
-    same text then takes the same work in every process, and `rlimit` makes that work the budget."""
-    text = z3.Solver()
-    text.add(*query)
-    ctx = z3.Context()
-    s = z3.Solver(ctx=ctx)
-    for key, value in options.items():
-        s.set(key, value)
-    s.add(z3.parse_smt2_string(text.sexpr(), ctx=ctx))
-    s.set("rlimit", rlimit)
-    s.set("timeout", timeout_ms)
-    return s
-
-
 def unsat(query: list, rlimit: int = RLIMIT) -> tuple[bool, str]:
     """(whether the query is unsat, Z3's answer in words)."""
-    s = fresh_solver(query, rlimit, WALL_MS)
+    s = solver_from_text(query, rlimit, WALL_MS)
     r = s.check()
     return r == z3.unsat, ("unsat" if r == z3.unsat else "a model" if r == z3.sat else s.reason_unknown())
 

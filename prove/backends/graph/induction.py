@@ -34,7 +34,7 @@ import z3
 
 from prove import ast as A
 from prove import sorts as S
-from prove.backends.base import WALL_CAP, CannotDecide, Limits
+from prove.backends.base import WALL_CAP, CannotDecide, Limits, solver_from_text
 from prove.backends.graph import evaluate as GE
 from prove.backends.graph import foundations
 from prove.backends.graph.encode import GraphUnsupported
@@ -262,9 +262,8 @@ def _step(claim: Claim, gvar, move, lemmas, deadline):
 
 def attempt(query: list, ematching: bool, seed: int, timeout_ms: int):
     """(Z3's answer, the solver) for one attempt at a step, bounded by ATTEMPT_RLIMIT: the same
-    work in every process, whatever ran before it (`foundations.fresh_solver`)."""
-    s = foundations.fresh_solver(query, ATTEMPT_RLIMIT, timeout_ms, **{"smt.ematching": ematching,
-                                                                       "smt.random_seed": seed})
+    work in every process, whatever ran before it (`solver_from_text`)."""
+    s = solver_from_text(query, ATTEMPT_RLIMIT, timeout_ms, **{"smt.ematching": ematching, "smt.random_seed": seed})
     return s.check(), s
 
 
