@@ -198,10 +198,7 @@ class Translator:
 
     # ------------------------------------------------------------ orders
     def is_order(self, p: Callable, g: FGraph):
-        x, y = self._vars("x", "y")
-        return z3.And(
-            z3.ForAll([x], z3.If(g.mem(x), z3.And(1 <= p(x), p(x) <= g.size), p(x) == 0)),
-            z3.ForAll([x, y], z3.Implies(z3.And(g.mem(x), g.mem(y), p(x) == p(y)), x == y)))
+        return F.is_order(_reuse(self._vars("x", "y")), g, p)
 
     def order_candidates(self, g: FGraph) -> list:
         out = []

@@ -127,14 +127,19 @@ def pigeonhole(n, m, f):
     return z3.Implies(z3.And(m >= 0, into, one_to_one), n <= m)
 
 
-def order_onto(var, g, p, i):
-    """A map one-to-one from the members of H into 1..size(H) takes every number i in 1..size(H): an
-    order as `fol.Translator.is_order` writes it (one-to-one and into) lists every member exactly once."""
+def is_order(var, g, p):
+    """The step's definition of an order of H: one-to-one from the members of H into 1..size(H), 0
+    elsewhere.  Onto as well, by `order_onto`: it lists every member exactly once."""
     x, y = var("x", "y")
-    one_to_one_into = z3.And(
-        z3.ForAll([x], z3.Implies(g.mem(x), z3.And(1 <= p(x), p(x) <= g.size))),
+    return z3.And(
+        z3.ForAll([x], z3.If(g.mem(x), z3.And(1 <= p(x), p(x) <= g.size), p(x) == 0)),
         z3.ForAll([x, y], z3.Implies(z3.And(g.mem(x), g.mem(y), p(x) == p(y)), x == y)))
-    return z3.Implies(z3.And(one_to_one_into, 1 <= i, i <= g.size), z3.Exists([x], z3.And(g.mem(x), p(x) == i)))
+
+
+def order_onto(var, g, p, i):
+    """An order as `is_order` defines it takes every number i in 1..size(H)."""
+    (x,) = var("x")
+    return z3.Implies(z3.And(is_order(var, g, p), 1 <= i, i <= g.size), z3.Exists([x], z3.And(g.mem(x), p(x) == i)))
 
 
 # ------------------------------------------------------------------ the worlds the proofs run in
